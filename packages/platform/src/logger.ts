@@ -1,0 +1,14 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger };
+
+/** Creates the process logger; GONGCHE_LOG_LEVEL overrides the level (default info, silent under the test runner). */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = process.env.GONGCHE_LOG_LEVEL ?? (process.env.NODE_TEST_CONTEXT ? 'silent' : 'info');
+  return pino({
+    level,
+    base: { service: 'gongche' },
+    redact: { paths: ['password', '*.password', 'authCode', '*.authCode', 'token', '*.token'], censor: '[redacted]' },
+    ...options,
+  });
+}

@@ -1,0 +1,106 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, TerminalTable } from '../store/schema.ts';
+import { conflict, notFound } from '../errors.ts';
+import { isUniqueViolation } from '../store/sqlite-errors.ts';
+import type { TerminalInput } from './schemas.ts';
+import { phoneKey } from './phone.ts';
+
+export interface Terminal {
+  id: number;
+  phone: string;
+  vehicleId: number | null;
+  terminalId: string | null;
+  manufacturerId: string | null;
+  terminalModel: string | null;
+  imei: string | null;
+  iccid: string | null;
+  edition: string | null;
+  registeredAt: string | null;
+  authenticatedAt: string | null;
+  lastSeenAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** Maps a row to its API shape; auth codes never leave the store. */
+export function toTerminal(row: Selectable<TerminalTable>): Terminal {
+  return {
+    id: row.id,
+    phone: row.phone,
+    vehicleId: row.vehicle_id,
+    terminalId: row.terminal_id,
+    manufacturerId: row.manufacturer_id,
+    terminalModel: row.terminal_model,
+    imei: row.imei,
+    iccid: row.iccid,
+    edition: row.edition,
+    registeredAt: iso(row.registered_at),
+    authenticatedAt: iso(row.authenticated_at),
+    lastSeenAt: iso(row.last_seen_at),
+    createdAt: iso(row.created_at)!,
+    updatedAt: iso(row.updated_at)!,
+  };
+}
+
+function toRow(input: Partial<TerminalInput>) {
+  return {
+    ...(input.phone !== undefined && { phone: input.phone, phone_key: phoneKey(input.phone) }),
+    ...(input.vehicleId !== undefined && { vehicle_id: input.vehicleId ?? null }),
+    ...(input.terminalId !== undefined && { terminal_id: input.terminalId ?? null }),
+    ...(input.manufacturerId !== undefined && { manufacturer_id: input.manufacturerId ?? null }),
+    ...(input.terminalModel !== undefined && { terminal_model: input.terminalModel ?? null }),
+    ...(input.imei !== undefined && { imei: input.imei ?? null }),
+    ...(input.iccid !== undefined && { iccid: input.iccid ?? null }),
+    ...(input.legacyAuthCode !== undefined && { legacy_auth_code: input.legacyAuthCode ?? null }),
+  };
+}
+
+async function assertVehicle(db: Kysely<Database>, vehicleId: number | null | undefined) {
+  if (vehicleId == null) return;
+  const found = await db.selectFrom('vehicles').select('id').where('id', '=', vehicleId).executeTakeFirst();
+  if (!found) throw notFound('Vehicle', vehicleId);
+}
+
+function uniqueMessage(input: Partial<TerminalInput>) {
+  return `Terminal phone ${input.phone ?? ''} is already registered, or vehicle ${input.vehicleId ?? ''} already has a terminal`;
+}
+
+export async function createTerminal(db: Kysely<Database>, input: TerminalInput): Promise<Terminal> {
+  await assertVehicle(db, input.vehicleId);
+  const now = Date.now();
+  try {
+    const row = await db
+      .insertInto('terminals')
+      .values({ phone: input.phone, phone_key: phoneKey(input.phone), ...toRow(input), created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toTerminal(row);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict(uniqueMessage(input), input.phone);
+    throw error;
+  }
+}
+
+export async function updateTerminal(db: Kysely<Database>, id: number, input: Partial<TerminalInput>): Promise<Terminal> {
+  await assertVehicle(db, input.vehicleId);
+  try {
+    const row = await db
+      .updateTable('terminals')
+      .set({ ...toRow(input), updated_at: Date.now() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw notFound('Terminal', id);
+    return toTerminal(row);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict(uniqueMessage(input), input.phone ?? input.vehicleId);
+    throw error;
+  }
+}
+
+/** Finds a terminal by the phone number of a JT/T 808 header, whatever its edition's padding. */
+export async function findTerminalByPhone(db: Kysely<Database>, phone: string) {
+  return db.selectFrom('terminals').selectAll().where('phone_key', '=', phoneKey(phone)).executeTakeFirst();
+}

@@ -1,0 +1,162 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types of the store. Times are UTC instants stored as integer milliseconds since
+ * the epoch; booleans are 0/1 integers so that SQLite and PostgreSQL read the same.
+ */
+export interface Database {
+  units: UnitTable;
+  vehicles: VehicleTable;
+  terminals: TerminalTable;
+  terminal_sessions: TerminalSessionTable;
+  raw_frames: RawFrameTable;
+  positions: PositionTable;
+  emergency_alarms: EmergencyAlarmTable;
+  users: UserTable;
+  auth_sessions: AuthSessionTable;
+}
+
+export interface UnitTable {
+  id: Generated<number>;
+  name: string;
+  level: string | null;
+  nature: string | null;
+  /** Batch-scope category: discipline_inspection, court, procuratorate, justice, public_security or other. */
+  category: string;
+  organisation_code: string | null;
+  address: string | null;
+  supervising_unit_id: number | null;
+  vehicle_quota: number | null;
+  actual_count: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface VehicleTable {
+  id: Generated<number>;
+  unit_id: number;
+  plate: string;
+  brand_model: string | null;
+  vehicle_type: string | null;
+  usage_nature: string | null;
+  leader_rank: string | null;
+  remarks: string | null;
+  /** in_use, sealed or disposed. */
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TerminalTable {
+  id: Generated<number>;
+  /** Phone number as entered in the registry (the BCD digits the terminal sends). */
+  phone: string;
+  /** Phone without leading zeros: the lookup key shared by 2013 (12-digit) and 2019 (20-digit) headers. */
+  phone_key: string;
+  vehicle_id: number | null;
+  terminal_id: string | null;
+  manufacturer_id: string | null;
+  terminal_model: string | null;
+  imei: string | null;
+  iccid: string | null;
+  /** Code issued by this platform at registration. */
+  auth_code: string | null;
+  /** Code the terminal keeps from a previous platform, accepted when migration is allowed. */
+  legacy_auth_code: string | null;
+  edition: string | null;
+  registered_at: number | null;
+  authenticated_at: number | null;
+  last_seen_at: number | null;
+  last_remote_address: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TerminalSessionTable {
+  id: Generated<number>;
+  terminal_id: number | null;
+  phone: string;
+  remote_address: string;
+  edition: string | null;
+  connected_at: number;
+  authenticated_at: number | null;
+  closed_at: number | null;
+  close_reason: string | null;
+  frames_in: number;
+}
+
+export interface RawFrameTable {
+  id: Generated<number>;
+  terminal_id: number;
+  received_at: number;
+  message_id: number;
+  serial: number;
+  /** Unescaped header, body and check code, as received. */
+  content: Buffer;
+}
+
+export interface PositionTable {
+  id: Generated<number>;
+  terminal_id: number;
+  vehicle_id: number | null;
+  raw_frame_id: number;
+  /** Device time (UTC ms); null when the terminal's BCD time was invalid. */
+  device_time: number | null;
+  received_at: number;
+  latitude: number;
+  longitude: number;
+  altitude_m: number;
+  speed_kmh: number;
+  course: number;
+  alarm: number;
+  status: number;
+  acc: number;
+  fixed: number;
+  /** null for a live 0x0200/0x0201 report, 0 or 1 for the batch type of a 0x0704 item. */
+  batch_type: number | null;
+  /** Additional-information items as JSON: [[id, hex], ...]. */
+  items: string;
+  /** 1 when the fix may be used in tracks; 0 with a reason otherwise. */
+  valid: number;
+  invalid_reason: string | null;
+  /** Identity of the report regardless of the message serial, so a resend is stored once. */
+  dedupe_key: string;
+}
+
+export interface EmergencyAlarmTable {
+  id: Generated<number>;
+  terminal_id: number;
+  vehicle_id: number | null;
+  /** Serial of the first report with the emergency bit, quoted in 0x8203. */
+  alarm_serial: number;
+  started_at: number;
+  last_report_at: number;
+  /** open, acknowledged or cleared. */
+  state: string;
+  acknowledged_by: number | null;
+  acknowledged_at: number | null;
+  confirmation_sent_at: number | null;
+  cleared_at: number | null;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string | null;
+  role: string;
+  unit_id: number | null;
+  password_hash: string;
+  must_change_password: number;
+  failed_logins: number;
+  locked_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AuthSessionTable {
+  /** SHA-256 of the session token; the token itself is never stored. */
+  token_hash: string;
+  user_id: number;
+  created_at: number;
+  last_seen_at: number;
+}
