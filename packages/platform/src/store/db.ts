@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.ts';
@@ -10,6 +11,8 @@ export interface Store {
   db: Kysely<Database>;
   sqlite: SqliteDatabase.Database;
   file: string;
+  /** The synchronous mode asked for: FULL makes every ingest commit durable on power loss. */
+  synchronous: 'FULL' | 'NORMAL';
   close(): Promise<void>;
 }
 
@@ -31,6 +34,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // The checkpoint worker keeps the WAL short; this threshold only applies if it falls behind.
+  sqlite.pragma('wal_autocheckpoint = 20000');
+  sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
@@ -39,10 +45,30 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`Migration ${failed} failed on ${options.file}`, { cause: error });
   }
+  const checkpointer = options.file === ':memory:' ? null : startCheckpointer(options.file, options.synchronous ?? 'FULL');
   return {
     db,
     sqlite,
     file: options.file,
-    close: () => db.destroy(),
+    synchronous: options.synchronous ?? 'FULL',
+    async close() {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
+}
+
+const checkpointIntervalMs = 1000;
+
+function startCheckpointer(file: string, synchronous: string) {
+  const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), { workerData: { file, synchronous, intervalMs: checkpointIntervalMs } });
+  worker.unref();
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        worker.ref();
+        worker.once('exit', () => resolve());
+        worker.postMessage('stop');
+      }),
   };
 }

@@ -119,7 +119,7 @@ export interface PositionTable {
   /** 1 when the fix may be used in tracks; 0 with a reason otherwise. */
   valid: number;
   invalid_reason: string | null;
-  /** Identity of the report regardless of the message serial, so a resend is stored once. */
+  /** Identity of the report within its terminal regardless of the message serial, so a resend is stored once. */
   dedupe_key: string;
 }
 

@@ -1,0 +1,18 @@
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { Store } from '../store/db.ts';
+import type { IngestWriter } from '../ingest/writer.ts';
+import type { GatewayMetrics } from './metrics.ts';
+import type { SessionRegistry } from './sessions.ts';
+
+/** Shared services of one gateway, passed to every connection and handler. */
+export interface GatewayContext {
+  store: Store;
+  config: Config;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  sessions: SessionRegistry;
+  writer: IngestWriter;
+  /** Non-JT/T 808 bytes dropped, per remote address. */
+  discards: Map<string, number>;
+}

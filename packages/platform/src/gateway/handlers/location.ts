@@ -1,0 +1,45 @@
+import type { Frame, Header, Position } from '@gongche/jt808';
+import { Result, type TerminalConnection } from '../connection.ts';
+
+/** Pending acknowledgements above which a connection stops reading until its commits catch up. */
+const maxPendingAcks = 2_000;
+const pendingAcks = new WeakMap<TerminalConnection, number>();
+
+/**
+ * Queues the positions of one frame for the next group commit and sends 0x8001 only once
+ * the commit has succeeded, so an acknowledged report is never lost. A failed commit is
+ * answered with failure so that the terminal resends.
+ */
+export function handleLocation(
+  connection: TerminalConnection,
+  header: Header,
+  frame: Frame,
+  positions: Position[],
+  batchType: number | null,
+  receivedAt: number,
+): void {
+  const terminal = connection.terminal!;
+  const { metrics, writer } = connection.context;
+  pendingAcks.set(connection, (pendingAcks.get(connection) ?? 0) + 1);
+
+  writer.submit({ terminal, header, content: frame.content, receivedAt, positions, batchType }).then(
+    (result) => {
+      metrics.positionsStored.inc(result.stored);
+      if (result.duplicates > 0) metrics.duplicates.inc(result.duplicates);
+      for (const { reason } of result.invalid) metrics.positionsInvalid.inc({ reason });
+      if (result.emergencyAlarmOpened) connection.log.warn({ phone: terminal.phone, vehicleId: terminal.vehicleId, serial: header.serial }, 'emergency alarm opened');
+      if (result.duplicates > 0) connection.log.debug({ serial: header.serial, duplicates: result.duplicates }, 'resent positions already stored');
+      connection.reply(header, Result.success);
+      metrics.ackLatency.observe((Date.now() - receivedAt) / 1000);
+    },
+    (error: unknown) => {
+      connection.log.error({ err: error, serial: header.serial }, 'positions not committed; answering failure so the terminal resends');
+      connection.reply(header, Result.failure);
+    },
+  ).finally(() => pendingAcks.set(connection, (pendingAcks.get(connection) ?? 1) - 1));
+
+  if ((pendingAcks.get(connection) ?? 0) > maxPendingAcks) {
+    connection.log.warn({ pending: pendingAcks.get(connection) }, 'too many unacknowledged reports; flushing');
+    writer.flush();
+  }
+}

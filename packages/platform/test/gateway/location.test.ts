@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { encodeMessage } from '@gongche/jt808';
+import { RawTerminal, startTestGateway, type TestGateway } from '../helpers/gateway-harness.ts';
+import { position } from '../helpers/positions.ts';
+import { gbkCodec } from '../../src/text-codec.ts';
+
+const settle = () => new Promise((r) => setTimeout(r, 30));
+
+describe('gateway location ingest', () => {
+  let t: TestGateway;
+  let ids: { vehicleId: number; terminalId: number };
+  let client: RawTerminal;
+  before(async () => {
+    t = await startTestGateway();
+    ids = await t.addTerminal('013900000011', '新Q20011');
+    client = await RawTerminal.connect(t.gateway.port, '013900000011');
+    await client.login('新Q20011');
+  });
+  after(async () => {
+    client.close();
+    await t.close();
+  });
+
+  const rows = () => t.store.db.selectFrom('positions').selectAll().where('terminal_id', '=', ids.terminalId).orderBy('id').execute();
+
+  it('stores a 0x0200 report with its raw frame before acknowledging it', async () => {
+    const time = new Date('2026-12-04T03:00:00Z');
+    const serial = client.send({ messageId: 0x0200, body: position({ time, items: [{ id: 0x01, raw: Buffer.from('00000400', 'hex') }] }) });
+    assert.equal(await client.ack(serial), 0);
+    const [row] = await rows();
+    assert.ok(row);
+    assert.equal(row.vehicle_id, ids.vehicleId);
+    assert.equal(row.device_time, time.getTime());
+    assert.equal(row.latitude, 39.467712);
+    assert.equal(row.longitude, 75.993823);
+    assert.equal(row.speed_kmh, 36.5);
+    assert.equal(row.valid, 1);
+    assert.equal(row.batch_type, null);
+    assert.deepEqual(JSON.parse(row.items), [[1, '00000400']]);
+    const frame = await t.store.db.selectFrom('raw_frames').selectAll().where('id', '=', row.raw_frame_id).executeTakeFirstOrThrow();
+    assert.equal(frame.message_id, 0x0200);
+    assert.equal(frame.serial, serial);
+    assert.equal(frame.content.readUInt16BE(0), 0x0200);
+  });
+
+  it('stores a resent report with a new serial only once', async () => {
+    const body = position({ time: new Date('2026-12-04T03:00:30Z'), latitude: 39.468 });
+    const before = (await rows()).length;
+    assert.equal(await client.ack(client.send({ messageId: 0x0200, body })), 0);
+    assert.equal(await client.ack(client.send({ messageId: 0x0200, body })), 0);
+    assert.equal((await rows()).length, before + 1);
+  });
+
+  it('stores a blind-area batch in device-time order with its batch type', async () => {
+    const base = Date.parse('2026-12-04T02:00:00Z');
+    const batch = [2, 0, 1].map((i) => position({ time: new Date(base + i * 10_000), latitude: 39.46 + i * 0.0001 }));
+    const serial = client.send({ messageId: 0x0704, body: { type: 1, count: 3, positions: batch } });
+    assert.equal(await client.ack(serial), 0);
+    const stored = (await rows()).filter((r) => r.batch_type === 1);
+    assert.deepEqual(stored.map((r) => r.device_time), [base, base + 10_000, base + 20_000]);
+  });
+
+  it('keeps a report without a fix but flags it out of tracks', async () => {
+    const serial = client.send({ messageId: 0x0200, body: position({ time: new Date('2026-12-04T03:01:00Z'), fixed: false, latitude: 0, longitude: 0 }) });
+    assert.equal(await client.ack(serial), 0);
+    const last = (await rows()).at(-1)!;
+    assert.equal(last.valid, 0);
+    assert.equal(last.invalid_reason, 'no_fix');
+  });
+
+  it('flags a fix that jumps farther than a vehicle can drive', async () => {
+    const serial = client.send({ messageId: 0x0200, body: position({ time: new Date('2026-12-04T03:01:30Z'), latitude: 43.8, longitude: 87.6 }) });
+    assert.equal(await client.ack(serial), 0);
+    const last = (await rows()).at(-1)!;
+    assert.equal(last.valid, 0);
+    assert.equal(last.invalid_reason, 'impossible_jump');
+  });
+
+  it('acknowledges a report that arrives one byte per TCP write', async () => {
+    const serial = ++client.serial;
+    const wire = encodeMessage({ edition: '2013', phone: '013900000011', serial }, { messageId: 0x0200, body: position({ time: new Date('2026-12-04T03:02:00Z') }) }, { text: gbkCodec });
+    for (const byte of wire) {
+      client.write(Buffer.from([byte]));
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(await client.ack(serial), 0);
+  });
+
+  it('skips junk and a frame with a bad check code, then acknowledges the next good frame', async () => {
+    const badSerial = ++client.serial;
+    const bad = encodeMessage({ edition: '2013', phone: '013900000011', serial: badSerial }, { messageId: 0x0002, body: {} });
+    bad[bad.length - 2] ^= 0x55;
+    const goodSerial = ++client.serial;
+    const good = encodeMessage({ edition: '2013', phone: '013900000011', serial: goodSerial }, { messageId: 0x0200, body: position({ time: new Date('2026-12-04T03:03:00Z') }) }, { text: gbkCodec });
+    client.write(Buffer.concat([Buffer.from('GET / HTTP/1.1\r\n\r\n'), bad, good]));
+    assert.equal(await client.ack(goodSerial), 0);
+    await settle();
+    assert.equal(client.received.some((m) => m.messageId === 0x8001 && m.body.replySerial === badSerial), false);
+    assert.ok((t.gateway.discards.get('127.0.0.1') ?? t.gateway.discards.get('::ffff:127.0.0.1') ?? 0) >= 18);
+  });
+
+  it('answers an unsupported message id with result 3', async () => {
+    const serial = ++client.serial;
+    const { encodeFrame } = await import('@gongche/jt808');
+    client.write(encodeFrame({ edition: '2013', phone: '013900000011', serial }, 0x0f0f, Buffer.from([1, 2, 3])));
+    assert.equal(await client.ack(serial), 3);
+  });
+});
+
+describe('gateway emergency alarm', () => {
+  it('opens one alarm while the bit stays set, confirms it with 0x8203 and clears it when the bit drops', async () => {
+    const t = await startTestGateway();
+    try {
+      const ids = await t.addTerminal('013900000021', '新Q20021');
+      const client = await RawTerminal.connect(t.gateway.port, '013900000021');
+      await client.login('新Q20021');
+      const base = Date.parse('2026-12-04T04:00:00Z');
+      const first = client.send({ messageId: 0x0200, body: position({ time: new Date(base), alarm: 1 }) });
+      assert.equal(await client.ack(first), 0);
+      assert.equal(await client.ack(client.send({ messageId: 0x0200, body: position({ time: new Date(base + 10_000), alarm: 1 }) })), 0);
+      const alarms = await t.store.db.selectFrom('emergency_alarms').selectAll().execute();
+      assert.equal(alarms.length, 1);
+      assert.equal(alarms[0]!.alarm_serial, first);
+      assert.equal(alarms[0]!.state, 'open');
+
+      const confirmation = t.gateway.confirmAlarm(ids.terminalId, first, 1);
+      const command = await client.next((m) => m.messageId === 0x8203);
+      assert.equal(command.messageId === 0x8203 && command.body.alarmSerial, first);
+      client.send({ messageId: 0x0001, body: { replySerial: command.header.serial, replyId: 0x8203, result: 0 } });
+      await confirmation;
+
+      assert.equal(await client.ack(client.send({ messageId: 0x0200, body: position({ time: new Date(base + 20_000), alarm: 0 }) })), 0);
+      const cleared = await t.store.db.selectFrom('emergency_alarms').selectAll().execute();
+      assert.equal(cleared.length, 1);
+      assert.equal(cleared[0]!.state, 'cleared');
+      assert.equal(client.received.filter((m) => m.messageId === 0x8203).length, 0);
+      client.close();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('rejects an alarm confirmation for a terminal that is offline', async () => {
+    const t = await startTestGateway();
+    try {
+      const ids = await t.addTerminal('013900000022', '新Q20022');
+      await assert.rejects(t.gateway.confirmAlarm(ids.terminalId, 1, 1), { code: 'GONGCHE_ERR_TERMINAL_OFFLINE' });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('gateway connection limits', () => {
+  it('closes a connection that sends more frames per second than allowed', async () => {
+    const t = await startTestGateway((c) => { c.gateway.maxFramesPerSecond = 2; });
+    try {
+      await t.addTerminal('013900000031', '新Q20031');
+      const client = await RawTerminal.connect(t.gateway.port, '013900000031');
+      await client.login('新Q20031');
+      for (let i = 0; i < 40; i++) client.send({ messageId: 0x0002, body: {} });
+      await client.closed;
+      assert.equal(await t.gateway.metrics.refusals.get().then((m) => m.values.find((v) => v.labels.reason === 'frame_rate_limit')?.value), 1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('closes a connection that buffers too much without completing a frame', async () => {
+    const t = await startTestGateway((c) => { c.gateway.maxBufferedBytes = 1024; c.gateway.maxFrameBytes = 100_000; });
+    try {
+      const client = await RawTerminal.connect(t.gateway.port, '013900000032');
+      client.write(Buffer.concat([Buffer.from([0x7e]), Buffer.alloc(4096, 0x11)]));
+      await client.closed;
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('closes a connection that sends only bytes that are not JT/T 808', async () => {
+    const t = await startTestGateway();
+    try {
+      const client = await RawTerminal.connect(t.gateway.port, '013900000033');
+      client.write(Buffer.alloc(8192, 0x41));
+      await client.closed;
+    } finally {
+      await t.close();
+    }
+  });
+});
