@@ -1,0 +1,130 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { HeaderEdition } from '@gongche/jt808';
+import { createLogger } from '../logger.ts';
+import { openStore } from '../store/db.ts';
+import { readBoundTerminals } from '../simulator/demo.ts';
+import { SimulatedFleet, type FleetMember, type FleetSummary } from '../simulator/fleet.ts';
+import { defineCommand } from './commands.ts';
+
+const usage = `Usage: gongche simulate [options]
+
+Runs simulated JT/T 808 terminals that drive routes in Kashgar and report to a gateway over TCP.
+Only terminals registered on the platform may connect: the demo fleet of "gongche serve --demo"
+has phones 013900000000 to 013900000003, 013900000100 to 013900000105, and so on (see
+src/demo/kashgar-units.json), so use --from-store to read the phones of a running store.
+
+Options:
+  --host HOST           gateway address (default: 127.0.0.1)
+  --port PORT           gateway JT/T 808 port (default: 6808)
+  --terminals N         number of terminals (default: 10)
+  --edition E           2013 or 2019 header and body layouts (default: 2013)
+  --interval S          seconds between location reports (default: 5)
+  --duration S          stop after S seconds (default: run until Ctrl-C)
+  --phone-prefix DIGITS terminal phones are the prefix followed by the index, 12 digits in all (default: 0139)
+  --from-store          take the phones of terminals bound to vehicles from the store in --data-dir
+  --data-dir DIR        folder of the gongche.db store read by --from-store (default: ./data, or GONGCHE_DATA_DIR)`;
+
+defineCommand({
+  path: ['simulate'],
+  summary: 'drive simulated terminals against a gateway',
+  usage,
+  async run(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: '6808' },
+        terminals: { type: 'string', default: '10' },
+        edition: { type: 'string', default: '2013' },
+        interval: { type: 'string', default: '5' },
+        duration: { type: 'string' },
+        'phone-prefix': { type: 'string', default: '0139' },
+        'from-store': { type: 'boolean', default: false },
+        'data-dir': { type: 'string' },
+      },
+      strict: true,
+    });
+    const count = positiveInteger(values.terminals, '--terminals');
+    const edition = parseEdition(values.edition);
+    const members = values['from-store']
+      ? await membersFromStore(values['data-dir'], count)
+      : phonesFromPrefix(values['phone-prefix'], count).map((phone) => ({ phone }));
+    if (members.length === 0) throw new Error('No terminals to simulate: the store has no terminal bound to a vehicle');
+
+    const logger = createLogger({ level: process.env.GONGCHE_LOG_LEVEL ?? 'warn' });
+    const fleet = new SimulatedFleet({ host: values.host, port: port(values.port), members, edition, intervalS: positive(values.interval, '--interval'), logger });
+    let rejected = 0;
+    for (const terminal of fleet.terminals) {
+      terminal.on('stopped', (reason) => {
+        if (reason === 'stopped by request') return;
+        rejected++;
+        console.error(`terminal ${terminal.phone}: ${reason}`);
+      });
+    }
+    console.log(`simulating ${members.length} terminals (${edition}) against ${values.host}:${values.port}`);
+    fleet.start();
+
+    const ticker = setInterval(() => console.log(summaryLine(fleet.summary())), 10_000);
+    await waitForEnd(values.duration === undefined ? undefined : positive(values.duration, '--duration'));
+    clearInterval(ticker);
+    await fleet.stop();
+    const summary = fleet.summary();
+    console.log(summaryLine(summary));
+    return rejected > 0 ? 1 : 0;
+  },
+});
+
+function summaryLine(s: FleetSummary): string {
+  return `connected ${s.connected}/${s.terminals}, reports sent ${s.reportsSent}, acknowledged ${s.acknowledged}, rejected ${s.rejected}, resent ${s.resent}, blind-area uploaded ${s.uploaded}, stopped ${s.stopped}`;
+}
+
+/** Resolves after `seconds`, or on SIGINT/SIGTERM when no duration is given. */
+function waitForEnd(seconds: number | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (seconds !== undefined) setTimeout(resolve, seconds * 1000);
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+/** Returns `count` phones: the prefix followed by the zero-padded index, 12 digits in all (more for a long prefix). */
+export function phonesFromPrefix(prefix: string, count: number): string[] {
+  if (!/^[0-9]{1,19}$/.test(prefix)) throw new Error(`--phone-prefix must be 1 to 19 digits, got "${prefix}"`);
+  const width = Math.max(12, prefix.length + String(count - 1).length);
+  if (width > 20) throw new Error(`--phone-prefix "${prefix}" leaves too few digits for ${count} terminals within 20 digits`);
+  return Array.from({ length: count }, (_, i) => prefix + String(i).padStart(width - prefix.length, '0'));
+}
+
+async function membersFromStore(dataDir: string | undefined, count: number): Promise<FleetMember[]> {
+  const dir = path.resolve(dataDir ?? process.env.GONGCHE_DATA_DIR ?? 'data');
+  const store = await openStore({ file: path.join(dir, 'gongche.db') });
+  try {
+    return await readBoundTerminals(store.db, count);
+  } finally {
+    await store.close();
+  }
+}
+
+function parseEdition(value: string): HeaderEdition {
+  if (value !== '2013' && value !== '2019') throw new Error(`--edition must be 2013 or 2019, got "${value}"`);
+  return value;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`--port must be a port number from 1 to 65535, got "${value}"`);
+  return n;
+}
+
+function positive(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} must be a positive number, got "${value}"`);
+  return n;
+}
+
+function positiveInteger(value: string, flag: string): number {
+  const n = positive(value, flag);
+  if (!Number.isInteger(n)) throw new Error(`${flag} must be a whole number, got "${value}"`);
+  return n;
+}

@@ -1,0 +1,39 @@
+import type { HeaderEdition, MessageBody } from '@gongche/jt808';
+
+export interface RegistrationFields {
+  phone: string;
+  edition: HeaderEdition;
+  terminalModel: string;
+  /** Plate; empty sends a VIN-style identifier with plate colour 0. */
+  plate: string;
+  plateColor: number;
+}
+
+/** Builds the 0x0100 registration of a simulated terminal in Kashgar city, in the body layout of the header edition. */
+export function registrationBody(fields: RegistrationFields): MessageBody {
+  const digits = fields.phone.replace(/^0+/, '');
+  return {
+    messageId: 0x0100,
+    body: {
+      layout: fields.edition === '2019' ? '2019' : '2013',
+      provinceId: 65, // Xinjiang
+      cityId: 3101, // Kashgar city (administrative division 653101)
+      manufacturerId: 'GCSIM',
+      terminalModel: fields.terminalModel,
+      terminalId: digits.slice(-7).padStart(7, '0'),
+      plateColor: fields.plate ? fields.plateColor : 0,
+      plate: fields.plate || `SIM${digits}`.slice(0, 17),
+    },
+  };
+}
+
+/** Builds the 0x0102 authentication; the 2019 layout adds an IMEI and a software version. */
+export function authenticationBody(authCode: string, phone: string, edition: HeaderEdition): MessageBody {
+  const body = edition === '2019' ? { authCode, imei: imeiFor(phone), softwareVersion: 'GCSIM-1.0' } : { authCode };
+  return { messageId: 0x0102, body };
+}
+
+/** Derives a made-up but stable 15-digit IMEI from a phone number. */
+function imeiFor(phone: string): string {
+  return `86${phone.replace(/\D/g, '').padStart(13, '0').slice(-13)}`;
+}
