@@ -42,7 +42,7 @@ export interface Frame {
   content: Buffer;
   /**
    * Set only by a lenient decode (`allowShortBody`) when fewer body bytes arrived than the header
-   * declares; `body` then holds the bytes present.
+   * declares; `body` then contains the bytes present.
    */
   truncatedBody?: { declared: number; present: number };
 }

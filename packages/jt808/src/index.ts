@@ -1,0 +1,11 @@
+export * from './types.ts';
+export { Jt808Error, type Jt808ErrorCode } from './errors.ts';
+export { MessageId } from './ids.ts';
+export { FrameDecoder, type FrameDecoderOptions, type StreamEvent } from './framing.ts';
+export { decodeFrame, encodeFrame, type DecodeFrameOptions } from './frame.ts';
+export { decodeMessage, encodeMessage, encodeBody, isSupportedMessage } from './message.ts';
+export { encodeSubpackages, SubpackageAssembler, type ExpiredMessage } from './subpackage.ts';
+export { alarmFlags, statusFlags, vehicleSignals, setBits, type AlarmFlags, type StatusFlags, type LoadState, type VehicleSignals } from './flags.ts';
+export { decodeItemValue, type ItemValue, type AdasAlarm, type TruncatedItem } from './items.ts';
+export { gbk } from './text.ts';
+export { decodeAvResourceList, type AvResource, type AvResourceList } from './messages/av.ts';
