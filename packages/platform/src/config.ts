@@ -83,7 +83,8 @@ export const defaultIngestSettings: IngestSettings = {
 
 export function defaultConfig(overrides: Partial<Config> = {}): Config {
   return {
-    dataDir: path.resolve(process.env.GONGCHE_DATA_DIR ?? 'data'),
+    // npm runs workspace scripts inside the package folder; INIT_CWD is where the user typed the command.
+    dataDir: path.resolve(process.env.INIT_CWD ?? process.cwd(), process.env.GONGCHE_DATA_DIR ?? 'data'),
     httpHost: process.env.GONGCHE_HTTP_HOST ?? '127.0.0.1',
     httpPort: Number(process.env.GONGCHE_HTTP_PORT ?? 8080),
     jt808Host: process.env.GONGCHE_JT808_HOST ?? '0.0.0.0',

@@ -1,0 +1,76 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Store } from '../store/db.ts';
+import type { Logger } from '../logger.ts';
+import type { GatewayControl } from '../gateway/control.ts';
+import type { Config } from '../config.ts';
+import type { ApiOptions, ZodApp } from './context.ts';
+import { installErrorHandlers } from './error-handler.ts';
+import { installSecurityHeaders } from './security-headers.ts';
+import { csrfHeaderValue, installAuthentication, sessionCookie } from './authentication.ts';
+import { authRoutes } from './routes/auth.ts';
+import { healthRoutes } from './routes/health.ts';
+import { unitRoutes } from './routes/units.ts';
+import { vehicleRoutes } from './routes/vehicles.ts';
+import { terminalRoutes } from './routes/terminals.ts';
+import { positionRoutes } from './routes/positions.ts';
+import { alarmRoutes } from './routes/alarms.ts';
+import { platformVersion } from './version.ts';
+
+const bodyLimitBytes = 1024 * 1024;
+
+const apiDescription = `HTTP API of the gongche platform.
+
+Authentication: POST /api/auth/login returns a token and sets the HttpOnly cookie \`${sessionCookie}\`.
+Send either the cookie or the header \`Authorization: Bearer <token>\`.
+Cookie-authenticated POST, PUT, PATCH and DELETE requests must also send \`X-Requested-With: ${csrfHeaderValue}\`
+(a guard against cross-site request forgery); bearer requests need no such header.
+A user whose password must be changed may call only /api/auth/password, /api/auth/me and /api/auth/logout.
+
+Errors: \`{ "error": { "code": "GONGCHE_ERR_…", "message": "…", "value"?: …, "details"?: [ … ] } }\`.`;
+
+async function registerDocs(app: FastifyInstance, version: string): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'gongche API', version, description: apiDescription },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: sessionCookie },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+}
+
+/**
+ * Builds the HTTP API on an open store: JSON errors, security headers, sessions, OpenAPI
+ * documentation at /api/docs and every /api route. It does not listen; the caller does.
+ */
+export async function buildApi(options: { store: Store; logger: Logger; gateway: GatewayControl; config: Config }): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger.child({ component: 'api' }),
+    bodyLimit: bodyLimitBytes,
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandlers(app);
+  installSecurityHeaders(app);
+  await app.register(cookie);
+  installAuthentication(app, options.store.db, options.config.auth);
+
+  await registerDocs(app, platformVersion);
+
+  const zodApp = app.withTypeProvider<ZodTypeProvider>() as ZodApp;
+  const context: ApiOptions = options;
+  for (const routes of [healthRoutes, authRoutes, unitRoutes, vehicleRoutes, terminalRoutes, positionRoutes, alarmRoutes]) {
+    await routes(zodApp, context);
+  }
+  return app;
+}

@@ -1,0 +1,16 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Store } from '../store/db.ts';
+import type { Logger } from '../logger.ts';
+import type { GatewayControl } from '../gateway/control.ts';
+import type { Config } from '../config.ts';
+
+export interface ApiOptions {
+  store: Store;
+  logger: Logger;
+  gateway: GatewayControl;
+  config: Config;
+}
+
+/** The Fastify instance with zod schemas for validation, serialisation and types. */
+export type ZodApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;

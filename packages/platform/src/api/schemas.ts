@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { unitInput, vehicleInput, terminalInput } from '../registry/schemas.ts';
+import { unitCategories, vehicleStatuses } from '../registry/vocabulary.ts';
+
+/** Body of every error response. */
+export const errorBody = z
+  .object({
+    error: z.object({
+      code: z.string().describe('Stable error code, e.g. GONGCHE_ERR_VALIDATION'),
+      message: z.string(),
+      value: z.unknown().optional(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .describe('Error');
+
+/** Standard error responses, for the OpenAPI document. */
+export const errorResponses = {
+  400: errorBody,
+  401: errorBody,
+  403: errorBody,
+  404: errorBody,
+  409: errorBody,
+};
+
+export const idParams = z.object({ id: z.coerce.number().int().positive() });
+
+export const isoTime = z.string().describe('ISO-8601 UTC time');
+
+/** Query-string boolean: the words true and false. */
+export const queryBoolean = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true');
+
+// PATCH bodies drop the create defaults: zod 4 applies a default inside .partial(), which would reset fields the request left out.
+export const unitPatch = unitInput.extend({ category: z.enum(unitCategories) }).partial();
+export const vehiclePatch = vehicleInput.extend({ status: z.enum(vehicleStatuses) }).partial();
+export const terminalPatch = terminalInput.partial();
+
+export const unitOutput = z.object({
+  id: z.number(),
+  name: z.string(),
+  level: z.string().nullable(),
+  nature: z.string().nullable(),
+  category: z.string(),
+  organisationCode: z.string().nullable(),
+  address: z.string().nullable(),
+  supervisingUnitId: z.number().nullable(),
+  vehicleQuota: z.number().nullable(),
+  actualCount: z.number().nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+
+export const terminalOutput = z.object({
+  id: z.number(),
+  phone: z.string(),
+  vehicleId: z.number().nullable(),
+  terminalId: z.string().nullable(),
+  manufacturerId: z.string().nullable(),
+  terminalModel: z.string().nullable(),
+  imei: z.string().nullable(),
+  iccid: z.string().nullable(),
+  edition: z.string().nullable(),
+  registeredAt: isoTime.nullable(),
+  authenticatedAt: isoTime.nullable(),
+  lastSeenAt: isoTime.nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  online: z.boolean(),
+});
+
+export const userOutput = z.object({
+  id: z.number(),
+  username: z.string(),
+  displayName: z.string().nullable(),
+  role: z.string(),
+  unitId: z.number().nullable(),
+  mustChangePassword: z.boolean(),
+});

@@ -1,0 +1,6 @@
+// Each import registers one command with defineCommand().
+import './serve.ts';
+import './simulate.ts';
+import './replay.ts';
+import './registry-import.ts';
+import './user.ts';
