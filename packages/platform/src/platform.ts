@@ -34,6 +34,10 @@ export async function startPlatform(config: Config, logger: Logger, options: { d
 
   const gateway = await startGateway({ store, config, logger });
   const api = await buildApi({ store, logger, gateway, config });
+  api.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.type(gateway.metrics.registry.contentType);
+    return gateway.metrics.registry.metrics();
+  });
   await api.listen({ host: config.httpHost, port: config.httpPort });
   const httpPort = (api.server.address() as AddressInfo).port;
   logger.info({ host: config.httpHost, port: httpPort }, 'HTTP API listening');

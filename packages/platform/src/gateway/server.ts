@@ -139,6 +139,10 @@ function expireSubpackages(connections: Set<TerminalConnection>): void {
   const now = Date.now();
   for (const connection of connections) {
     for (const incomplete of connection.assembler.expire(now)) {
+      if (incomplete.dropped) {
+        connection.log.warn(incomplete, 'subpackaged message dropped: missing packages never arrived');
+        continue;
+      }
       connection.log.warn(incomplete, 'subpackaged message incomplete; requesting the missing packages');
       connection.send({ messageId: 0x8003, body: { originalSerial: incomplete.firstSerial, packageIds: incomplete.missing } });
     }

@@ -90,7 +90,7 @@ describe('gateway location ingest', () => {
   it('skips junk and a frame with a bad check code, then acknowledges the next good frame', async () => {
     const badSerial = ++client.serial;
     const bad = encodeMessage({ edition: '2013', phone: '013900000011', serial: badSerial }, { messageId: 0x0002, body: {} });
-    bad[bad.length - 2] ^= 0x55;
+    bad[bad.length - 2]! ^= 0x55;
     const goodSerial = ++client.serial;
     const good = encodeMessage({ edition: '2013', phone: '013900000011', serial: goodSerial }, { messageId: 0x0200, body: position({ time: new Date('2026-12-04T03:03:00Z') }) }, { text: gbkCodec });
     client.write(Buffer.concat([Buffer.from('GET / HTTP/1.1\r\n\r\n'), bad, good]));
@@ -184,6 +184,36 @@ describe('gateway connection limits', () => {
       const client = await RawTerminal.connect(t.gateway.port, '013900000033');
       client.write(Buffer.alloc(8192, 0x41));
       await client.closed;
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('gateway alarm confirmation after reconnect', () => {
+  it('sends 0x8203 for an alarm acknowledged while the terminal was offline when it authenticates again', async () => {
+    const t = await startTestGateway();
+    try {
+      const ids = await t.addTerminal('013900000023', '新Q20023');
+      const first = await RawTerminal.connect(t.gateway.port, '013900000023');
+      await first.login('新Q20023');
+      const serial = first.send({ messageId: 0x0200, body: position({ time: new Date('2026-12-04T04:10:00Z'), alarm: 1 }) });
+      assert.equal(await first.ack(serial), 0);
+      first.close();
+      await first.closed;
+
+      // A user acknowledges while the terminal is offline: the API records it without a confirmation.
+      await t.store.db.updateTable('emergency_alarms').set({ state: 'acknowledged', acknowledged_at: Date.now() }).where('terminal_id', '=', ids.terminalId).execute();
+
+      const second = await RawTerminal.connect(t.gateway.port, '013900000023');
+      await second.login('新Q20023');
+      const command = await second.next((m) => m.messageId === 0x8203);
+      assert.equal(command.messageId === 0x8203 && command.body.alarmSerial, serial);
+      second.send({ messageId: 0x0001, body: { replySerial: command.header.serial, replyId: 0x8203, result: 0 } });
+      await new Promise((r) => setTimeout(r, 100));
+      const alarm = await t.store.db.selectFrom('emergency_alarms').selectAll().executeTakeFirstOrThrow();
+      assert.ok(alarm.confirmation_sent_at);
+      second.close();
     } finally {
       await t.close();
     }

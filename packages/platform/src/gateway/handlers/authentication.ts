@@ -3,6 +3,7 @@ import type { Authentication, Header } from '@gongche/jt808';
 import { findTerminalByPhone } from '../../registry/terminals.ts';
 import { newTrackState } from '../../ingest/assess.ts';
 import { Result, type TerminalConnection } from '../connection.ts';
+import { deliverPendingConfirmation } from './alarm-confirmation.ts';
 
 function sameCode(expected: string | null, given: string): boolean {
   if (!expected) return false;
@@ -64,4 +65,6 @@ export async function handleAuthentication(connection: TerminalConnection, heade
   metrics.online.set(sessions.size);
   connection.log.info({ edition: header.edition, replaced: replaced !== undefined }, 'terminal authenticated');
   connection.reply(header, Result.success);
+  // Not awaited: the answer arrives as a later frame on this same connection.
+  void deliverPendingConfirmation(connection).catch((error: unknown) => connection.log.error({ err: error }, 'pending alarm confirmation failed'));
 }
