@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { decodeFrame, decodeMessage, encodeMessage, type HeaderInit, type MessageBody } from '../packages/jt808/src/index.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const fixturePath = process.argv[2] ?? resolve(repoRoot, '../shared/fixtures/jt808/peer-benchmark.json');
+const fixturePath = process.argv[2] ?? resolve(repoRoot, 'bench/peer-benchmark.json');
 const fixture = JSON.parse(readFileSync(fixturePath, 'utf8')) as { frames: { id: string; hex: string }[] };
 const entry = fixture.frames[0]!;
 const wire = Buffer.from(entry.hex, 'hex');

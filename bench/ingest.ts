@@ -1,6 +1,7 @@
 // End-to-end ingest benchmark: a gateway with its SQLite store in this process, simulated
 // terminals over loopback TCP in a child process; prints throughput and acknowledgement latency.
 // Usage: node --import tsx bench/ingest.ts [terminals=200] [reports/s=20000] [seconds=15] [FULL|NORMAL]
+// BENCH_COMMIT_MS overrides the commit interval; BENCH_DETAIL=1 also prints the server-side histograms.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,6 +25,7 @@ for (let i = 0; i < terminals; i++) {
 }
 const config = defaultConfig({ dataDir: dir, jt808Host: '127.0.0.1', jt808Port: 0 });
 config.gateway.maxFramesPerSecond = 10_000;
+if (process.env.BENCH_COMMIT_MS) config.ingest.commitIntervalMs = Number(process.env.BENCH_COMMIT_MS);
 const gateway = await startGateway({ store, config, logger: createLogger({ level: 'warn' }) });
 
 const load = fileURLToPath(new URL('./ingest-load.ts', import.meta.url));
@@ -31,10 +33,18 @@ const child = spawn(process.execPath, ['--import', 'tsx', load, String(gateway.p
 let output = '';
 child.stdout.on('data', (d) => (output += d));
 await new Promise((resolve) => child.on('exit', resolve));
+const histogram = async (metric: { get(): Promise<{ values: { labels: Record<string, unknown>; value: number; metricName?: string }[] }> }) => {
+  const { values } = await metric.get();
+  const buckets = values.filter((v) => v.metricName?.endsWith('_bucket')).map((v) => [String(v.labels.le), v.value] as const);
+  return Object.fromEntries(buckets);
+};
+const commitBuckets = await histogram(gateway.metrics.commitDuration);
+const ackBuckets = await histogram(gateway.metrics.ackLatency);
 const stored = (await store.db.selectFrom('positions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
 const fileBytes = fs.statSync(path.join(dir, 'gongche.db')).size + (fs.existsSync(path.join(dir, 'gongche.db-wal')) ? fs.statSync(path.join(dir, 'gongche.db-wal')).size : 0);
 await gateway.close();
 await store.close();
 fs.rmSync(dir, { recursive: true, force: true });
 const result = JSON.parse(output || '{}');
+if (process.env.BENCH_DETAIL) console.log(JSON.stringify({ commitSecondsCumulative: commitBuckets, serverAckSecondsCumulative: ackBuckets }));
 console.log(JSON.stringify({ bench: 'ingest', terminals, targetPerSecond: rate, synchronous: sync, ...result, stored, storeMiB: +(fileBytes / 1048576).toFixed(1), node: process.version }));

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   decodeAvResourceList, decodeFrame, decodeMessage, encodeMessage, FrameDecoder, Jt808Error, setBits,
@@ -192,3 +193,11 @@ function assertAvResourceList(list: ReturnType<typeof decodeAvResourceList>, exp
     for (const [field, value] of Object.entries(rest)) assertClose(resource[field as keyof typeof resource], value as number, `${key}.${field}`);
   }
 }
+
+describe('capture copy', () => {
+  // The fixtures folder beside the checkout is the published set; this copy must not drift from it.
+  const published = new URL('../../../../shared/fixtures/jt808/frames.json', import.meta.url);
+  it('matches the published capture set', { skip: !existsSync(published) && 'published set not beside the checkout' }, () => {
+    assert.deepEqual(loadCaptures(), JSON.parse(readFileSync(published, 'utf8')));
+  });
+});

@@ -14,11 +14,11 @@ export interface FixtureEntry {
   notes: string;
 }
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const capturesFile = resolve(dirname(fileURLToPath(import.meta.url)), 'captures/frames.json');
 
-/** Loads the published terminal captures that sit beside the repository checkout. */
+/** Loads the published terminal captures (see captures/README.md). */
 export function loadCaptures(): FixtureEntry[] {
-  const path = resolve(repoRoot, '../shared/fixtures/jt808/frames.json');
+  const path = capturesFile;
   return JSON.parse(readFileSync(path, 'utf8')) as FixtureEntry[];
 }
 

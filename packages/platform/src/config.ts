@@ -75,7 +75,7 @@ export const defaultGatewaySettings: GatewaySettings = {
 };
 
 export const defaultIngestSettings: IngestSettings = {
-  commitIntervalMs: 5,
+  commitIntervalMs: 2,
   commitMaxReports: 500,
   maxPlausibleSpeedKmh: 250,
   maxFutureSkewS: 600,

@@ -15,7 +15,7 @@ import { createTerminal } from '../../src/registry/terminals.ts';
 import { terminalInput, unitInput, vehicleInput } from '../../src/registry/schemas.ts';
 
 const bin = fileURLToPath(new URL('../../bin/gongche.mjs', import.meta.url));
-const fixtureFile = fileURLToPath(new URL('../../../../../shared/fixtures/jt808/frames.json', import.meta.url));
+const fixtureFile = fileURLToPath(new URL('../../../jt808/test/captures/frames.json', import.meta.url));
 
 interface ExpectedPosition {
   latitude: number; longitude: number; altitudeM: number; speedKmh: number; course: number;
@@ -47,8 +47,8 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: numbe
 
 const bits = (dword: number) => [...Array(32).keys()].filter((b) => (dword >>> b) & 1);
 
-describe('replay of published terminal captures', { skip: !fs.existsSync(fixtureFile) && 'terminal captures not present' }, () => {
-  const entries: Entry[] = fs.existsSync(fixtureFile) ? JSON.parse(fs.readFileSync(fixtureFile, 'utf8')) : [];
+describe('replay of published terminal captures', () => {
+  const entries: Entry[] = JSON.parse(fs.readFileSync(fixtureFile, 'utf8'));
   const valid = entries.filter((e) => e.kind === 'frame' && e.valid);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongche-e2e-'));
   const vehicleByPhone = new Map<string, number>();
