@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Role } from './security/users.ts';
 
 /** Runtime settings of one platform process, with their documented defaults. */
 export interface Config {
@@ -13,6 +14,8 @@ export interface Config {
   gateway: GatewaySettings;
   ingest: IngestSettings;
   auth: AuthSettings;
+  retention: RetentionSettings;
+  leadershipVehicles: LeadershipVehicleSettings;
 }
 
 export interface GatewaySettings {
@@ -54,6 +57,37 @@ export interface AuthSettings {
   maxFailedLogins: number;
   /** How long a locked account stays locked. */
   lockoutS: number;
+  /** A password older than this many days must be changed at the next log-in; 0 turns expiry off. */
+  passwordMaxAgeDays: number;
+  /** Roles that must enrol a TOTP second factor before they may use anything but the enrolment routes. */
+  totpRequiredRoles: readonly Role[];
+  /** Log-in attempts (POST /api/auth/login) one client IP address may make per window before getting 429. */
+  loginRateLimitMax: number;
+  /** Length of the log-in rate-limit window, in seconds. */
+  loginRateLimitWindowS: number;
+}
+
+/** A group of users who see leadership vehicles live: every user of `role`, or only those of `role` in `unitId`. */
+export interface LeadershipViewerRule {
+  role: Role;
+  unitId?: number;
+}
+
+/**
+ * Access to the positions of leadership vehicles (领导保障用车). Live viewers must state a reason
+ * for each read, which is recorded in the audit log; every other user who may read positions
+ * sees them only after a delay, or not at all.
+ */
+export interface LeadershipVehicleSettings {
+  /** Users who match any rule see the positions live. */
+  liveViewers: readonly LeadershipViewerRule[];
+  /**
+   * Seconds by which other users' view lags: positions newer than now minus this are withheld.
+   * null withholds every position of a leadership vehicle from them; 0 shows them live, turning the protection off.
+   */
+  othersDelayS: number | null;
+  /** Minimum length, in characters, of the reason a live viewer must state. */
+  minReasonLength: number;
 }
 
 export const defaultAuthSettings: AuthSettings = {
@@ -61,6 +95,35 @@ export const defaultAuthSettings: AuthSettings = {
   sessionMaxLifetimeS: 12 * 60 * 60,
   maxFailedLogins: 5,
   lockoutS: 15 * 60,
+  passwordMaxAgeDays: 90,
+  totpRequiredRoles: ['sys_admin', 'security_admin', 'auditor'],
+  loginRateLimitMax: 20,
+  loginRateLimitWindowS: 60,
+};
+
+export const defaultLeadershipVehicleSettings: LeadershipVehicleSettings = {
+  liveViewers: [{ role: 'bureau_admin' }],
+  othersDelayS: 30 * 60,
+  minReasonLength: 4,
+};
+
+/** How long stored data is kept; see docs/security.md (保留期限 / Retention). */
+export interface RetentionSettings {
+  /** Positions older than this (by receipt time) are purged, except those inside an open or acknowledged emergency alarm's span. */
+  positionsRetentionDays: number;
+  /** Raw terminal frames older than this are purged once no kept position refers to them. */
+  rawFramesRetentionDays: number;
+  /** Minimum age before audit entries may ever leave the store; at least 180 (网络安全法: six months). The platform currently purges no audit entries. */
+  auditRetentionDays: number;
+}
+
+/** The Cybersecurity Law's minimum for network logs: six months. */
+export const minAuditRetentionDays = 180;
+
+export const defaultRetentionSettings: RetentionSettings = {
+  positionsRetentionDays: 365,
+  rawFramesRetentionDays: 365,
+  auditRetentionDays: 3 * 365,
 };
 
 export const defaultGatewaySettings: GatewaySettings = {
@@ -81,18 +144,28 @@ export const defaultIngestSettings: IngestSettings = {
   maxFutureSkewS: 600,
 };
 
+function envPort(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number from 0 to 65535, got "${value}"`);
+  return port;
+}
+
 export function defaultConfig(overrides: Partial<Config> = {}): Config {
   return {
     // npm runs workspace scripts inside the package folder; INIT_CWD is where the user typed the command.
     dataDir: path.resolve(process.env.INIT_CWD ?? process.cwd(), process.env.GONGCHE_DATA_DIR ?? 'data'),
     httpHost: process.env.GONGCHE_HTTP_HOST ?? '127.0.0.1',
-    httpPort: Number(process.env.GONGCHE_HTTP_PORT ?? 8080),
+    httpPort: envPort('GONGCHE_HTTP_PORT', 8080),
     jt808Host: process.env.GONGCHE_JT808_HOST ?? '0.0.0.0',
-    jt808Port: Number(process.env.GONGCHE_JT808_PORT ?? 6808),
+    jt808Port: envPort('GONGCHE_JT808_PORT', 6808),
     sqliteSync: process.env.GONGCHE_SQLITE_SYNC === 'NORMAL' ? 'NORMAL' : 'FULL',
     gateway: { ...defaultGatewaySettings },
     ingest: { ...defaultIngestSettings },
     auth: { ...defaultAuthSettings },
+    retention: { ...defaultRetentionSettings },
+    leadershipVehicles: { ...defaultLeadershipVehicleSettings },
     ...overrides,
   };
 }

@@ -2,9 +2,12 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import { AppError } from './errors.ts';
 import { openStore, type Store } from './store/db.ts';
 import { buildApi } from './api/app.ts';
 import { ensureFirstAdmin } from './security/first-admin.ts';
+import { startRetentionJob } from './retention/schedule.ts';
+import { checkRetentionSettings } from './retention/purge.ts';
 import { startGateway, type Gateway } from './gateway/server.ts';
 import { seedDemoFleet } from './demo/seed.ts';
 import { startDemoSimulation, type Simulation } from './simulator/demo.ts';
@@ -23,41 +26,72 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-/** Starts every part of the platform in order and returns once all listen. */
+async function waitForOnline(gateway: Gateway, terminals: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (gateway.onlineCount() < terminals && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** Starts every part of the platform in order and returns once all listen; on failure, stops what had started. */
 export async function startPlatform(config: Config, logger: Logger, options: { demo?: DemoOptions | undefined } = {}): Promise<Platform> {
   const file = path.join(config.dataDir, 'gongche.db');
+  checkRetentionSettings(config.retention);
   const store = await openStore({ file, synchronous: config.sqliteSync });
   logger.info({ file, synchronous: config.sqliteSync }, 'store opened');
-
-  if (options.demo) await seedDemoFleet(store.db, logger);
-  await ensureFirstAdmin(store.db, logger);
-
-  const gateway = await startGateway({ store, config, logger });
-  const api = await buildApi({ store, logger, gateway, config });
-  api.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    reply.type(gateway.metrics.registry.contentType);
-    return gateway.metrics.registry.metrics();
-  });
-  await api.listen({ host: config.httpHost, port: config.httpPort });
-  const httpPort = (api.server.address() as AddressInfo).port;
-  logger.info({ host: config.httpHost, port: httpPort }, 'HTTP API listening');
-
-  let simulation: Simulation | undefined;
-  if (options.demo) {
-    simulation = await startDemoSimulation({ db: store.db, host: '127.0.0.1', port: gateway.port, logger, ...options.demo });
-  }
-
-  return {
-    store,
-    gateway,
-    httpPort,
-    jt808Port: gateway.port,
-    async close() {
-      await simulation?.stop();
-      await api.close();
-      await gateway.close();
-      await store.close();
-      logger.info('platform stopped');
-    },
+  // Stopped in reverse order by close(), or when a later step fails.
+  const running: (() => Promise<void>)[] = [() => store.close()];
+  const stopAll = async () => {
+    for (const stop of running.reverse()) await stop();
   };
+
+  try {
+    if (options.demo) await seedDemoFleet(store.db, logger);
+
+    const gateway = await startGateway({ store, config, logger }).catch((error: unknown) => {
+      throw listenFailure(error, 'JT/T 808', config.jt808Host, config.jt808Port, '--jt808-port or GONGCHE_JT808_PORT');
+    });
+    running.push(() => gateway.close());
+    const retention = startRetentionJob(store, config.retention, logger);
+    running.push(() => retention.stop());
+
+    const api = await buildApi({ store, logger, gateway, config });
+    api.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      reply.type(gateway.metrics.registry.contentType);
+      return gateway.metrics.registry.metrics();
+    });
+    running.push(() => api.close());
+    await api.listen({ host: config.httpHost, port: config.httpPort }).catch((error: unknown) => {
+      throw listenFailure(error, 'HTTP', config.httpHost, config.httpPort, '--http-port or GONGCHE_HTTP_PORT');
+    });
+    const httpPort = (api.server.address() as AddressInfo).port;
+    logger.info({ host: config.httpHost, port: httpPort }, 'HTTP API listening');
+
+    if (options.demo) {
+      const simulation: Simulation = await startDemoSimulation({ db: store.db, host: '127.0.0.1', port: gateway.port, logger, ...options.demo });
+      running.push(() => simulation.stop());
+      await waitForOnline(gateway, simulation.terminals, 3000);
+    }
+    // Last, so that the one-time password is not buried under the start-up log lines.
+    await ensureFirstAdmin(store.db, logger);
+
+    return {
+      store,
+      gateway,
+      httpPort,
+      jt808Port: gateway.port,
+      async close() {
+        await stopAll();
+        logger.info('platform stopped');
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function listenFailure(error: unknown, what: string, host: string, port: number, setting: string): unknown {
+  const code = (error as { code?: string }).code;
+  if (code !== 'EADDRINUSE' && code !== 'EACCES') return error;
+  const reason = code === 'EADDRINUSE' ? 'is already in use' : 'may not be opened by this user';
+  return new AppError(`GONGCHE_ERR_${code}`, 500, `The ${what} port ${host}:${port} ${reason}; choose another with ${setting}`, { value: port, cause: error });
 }

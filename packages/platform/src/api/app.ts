@@ -18,6 +18,9 @@ import { vehicleRoutes } from './routes/vehicles.ts';
 import { terminalRoutes } from './routes/terminals.ts';
 import { positionRoutes } from './routes/positions.ts';
 import { alarmRoutes } from './routes/alarms.ts';
+import { userRoutes } from './routes/users.ts';
+import { secondFactorRoutes } from './routes/second-factor.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { platformVersion } from './version.ts';
 
 const bodyLimitBytes = 1024 * 1024;
@@ -28,7 +31,9 @@ Authentication: POST /api/auth/login returns a token and sets the HttpOnly cooki
 Send either the cookie or the header \`Authorization: Bearer <token>\`.
 Cookie-authenticated POST, PUT, PATCH and DELETE requests must also send \`X-Requested-With: ${csrfHeaderValue}\`
 (a guard against cross-site request forgery); bearer requests need no such header.
-A user whose password must be changed may call only /api/auth/password, /api/auth/me and /api/auth/logout.
+A user whose password must be changed (one-time or expired) may call only /api/auth/password, /api/auth/me, /api/auth/logout and the TOTP enrolment routes.
+Roles sys_admin, security_admin and auditor must enrol TOTP (POST /api/auth/totp/setup, then /api/auth/totp/enable) before anything else; log-in then needs totpCode.
+Ids outside the user's unit scope are answered 404 GONGCHE_ERR_NOT_FOUND like ids that do not exist; a role without access to a kind of resource gets 403.
 
 Errors: \`{ "error": { "code": "GONGCHE_ERR_…", "message": "…", "value"?: …, "details"?: [ … ] } }\`.`;
 
@@ -69,7 +74,7 @@ export async function buildApi(options: { store: Store; logger: Logger; gateway:
 
   const zodApp = app.withTypeProvider<ZodTypeProvider>() as ZodApp;
   const context: ApiOptions = options;
-  for (const routes of [healthRoutes, authRoutes, unitRoutes, vehicleRoutes, terminalRoutes, positionRoutes, alarmRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, unitRoutes, vehicleRoutes, terminalRoutes, positionRoutes, alarmRoutes, auditRoutes, userRoutes, secondFactorRoutes]) {
     await routes(zodApp, context);
   }
   return app;

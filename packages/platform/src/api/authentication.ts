@@ -5,6 +5,7 @@ import type { AuthSettings } from '../config.ts';
 import { AppError, unauthorized } from '../errors.ts';
 import { resolveSession } from '../security/sessions.ts';
 import { toUser, type User } from '../security/users.ts';
+import { mustEnrolTotp } from '../security/second-factor.ts';
 
 export const sessionCookie = 'gongche_session';
 /** Header value that cookie-authenticated unsafe requests must carry, so that other sites cannot forge them. */
@@ -25,6 +26,8 @@ declare module 'fastify' {
     public?: boolean;
     /** Route stays usable while the user must still change a one-time password. */
     allowedBeforePasswordChange?: boolean;
+    /** Route stays usable while a user whose role needs a second factor has not enrolled one yet. */
+    allowedBeforeTotpEnrolment?: boolean;
   }
 }
 
@@ -56,7 +59,7 @@ export function currentUser(request: FastifyRequest): User {
 
 /**
  * Installs the hook that resolves the session of every non-public request, applies the
- * cookie CSRF guard and holds back users who must change their one-time password.
+ * cookie CSRF guard and holds back users who must change their password or enrol a second factor.
  */
 export function installAuthentication(app: FastifyInstance, db: Kysely<Database>, settings: AuthSettings): void {
   app.decorateRequest('auth', null);
@@ -78,6 +81,13 @@ export function installAuthentication(app: FastifyInstance, db: Kysely<Database>
         'GONGCHE_ERR_PASSWORD_CHANGE_REQUIRED',
         403,
         'Password change required: set a new password with POST /api/auth/password before using the rest of the API',
+      );
+    }
+    if (mustEnrolTotp(user, settings) && !request.routeOptions.config.allowedBeforeTotpEnrolment) {
+      throw new AppError(
+        'GONGCHE_ERR_TOTP_ENROLMENT_REQUIRED',
+        403,
+        `Role ${user.role} needs a second factor: enrol with POST /api/auth/totp/setup and POST /api/auth/totp/enable before using the rest of the API`,
       );
     }
   });

@@ -49,11 +49,11 @@ function toAlarm(row: AlarmRow): EmergencyAlarm {
   };
 }
 
-/** Lists emergency alarms, newest first, optionally of one state and one unit. */
-export async function listAlarms(db: Kysely<Database>, filter: { state?: string | undefined; unitId?: number | null }, limit: number): Promise<EmergencyAlarm[]> {
+/** Lists emergency alarms, newest first, optionally of one state and of the vehicles of some units (the user's scope). */
+export async function listAlarms(db: Kysely<Database>, filter: { state?: string | undefined; unitIds?: readonly number[] | undefined }, limit: number): Promise<EmergencyAlarm[]> {
   let query = alarmQuery(db).orderBy('a.started_at', 'desc').orderBy('a.id', 'desc').limit(limit);
   if (filter.state !== undefined) query = query.where('a.state', '=', filter.state);
-  if (filter.unitId != null) query = query.where('v.unit_id', '=', filter.unitId);
+  if (filter.unitIds !== undefined) query = query.where('v.unit_id', 'in', filter.unitIds.length > 0 ? [...filter.unitIds] : [-1]);
   return (await query.execute()).map(toAlarm);
 }
 

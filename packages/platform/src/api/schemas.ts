@@ -78,4 +78,6 @@ export const userOutput = z.object({
   role: z.string(),
   unitId: z.number().nullable(),
   mustChangePassword: z.boolean(),
+  totpEnabled: z.boolean(),
+  disabled: z.boolean(),
 });

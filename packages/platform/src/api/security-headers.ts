@@ -14,6 +14,8 @@ export function installSecurityHeaders(app: FastifyInstance): void {
     const docsPage = request.url.startsWith('/api/docs') && !request.url.startsWith('/api/docs/json');
     reply.header('Content-Security-Policy', docsPage ? docsPolicy : apiPolicy);
     if (!docsPage) reply.header('Cache-Control', 'no-store');
+    // Only over TLS: a browser ignores the header on plain HTTP anyway (RFC 6797 section 8.1).
+    if (request.protocol === 'https') reply.header('Strict-Transport-Security', 'max-age=31536000');
     return payload;
   });
 }

@@ -4,10 +4,14 @@ import type { GatewayControl } from '../gateway/control.ts';
 import { toVehicle, type Vehicle } from '../registry/vehicles.ts';
 import { notFound } from '../errors.ts';
 import { normalisePlate } from '../registry/plate.ts';
+import { isLeadershipVehicle, leadershipUsageNature, type PositionView } from './access.ts';
 
 export interface VehicleOverview extends Vehicle {
   terminal: { id: number; phone: string; online: boolean; lastSeenAt: string | null } | null;
   /** Newest valid fix by device time; null when there is none or the user may not read positions. */
+  /** live, delayed (only fixes before positionsBefore) or none, as the user sees this vehicle's positions. */
+  positionAccess: PositionView['kind'];
+  positionsBefore: string | null;
   lastPosition: {
     time: string;
     receivedAt: string;
@@ -23,15 +27,29 @@ export interface VehicleOverview extends Vehicle {
 export interface VehicleFilter {
   id?: number | undefined;
   unitId?: number | undefined;
+  /** Only vehicles of these units (the user's unit scope); undefined for every unit. */
+  unitIds?: readonly number[] | undefined;
   plate?: string | undefined;
 }
+
+/** Last-position access of a list: none at all, or every vehicle's, with leadership vehicles in the `leadership` view. */
+export type LastPositionAccess = { any: false } | { any: true; leadership: PositionView };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 // The newest valid fix of each vehicle comes from a correlated subquery that walks the
 // positions_vehicle_time index backwards, so the cost per vehicle does not grow with its history.
 // NOTE: measured once on the development container: 2,000 vehicles with 1,000,000 positions list in about 40 ms.
-function overviewQuery(db: Kysely<Database>, filter: VehicleFilter, withPositions: boolean) {
+// For leadership vehicles the newest fix is limited to the user's view of them.
+function leadershipCondition(view: PositionView) {
+  const other = sql<boolean>`v.usage_nature IS NOT ${leadershipUsageNature}`;
+  if (view.kind === 'live') return sql<boolean>`1`;
+  if (view.kind === 'none') return other;
+  return sql<boolean>`(${other} OR q.device_time < ${view.before})`;
+}
+
+function overviewQuery(db: Kysely<Database>, filter: VehicleFilter, access: LastPositionAccess) {
+  const withPositions = access.any;
   let query = db
     .selectFrom('vehicles as v')
     .leftJoin('terminals as t', 't.vehicle_id', 'v.id')
@@ -44,6 +62,7 @@ function overviewQuery(db: Kysely<Database>, filter: VehicleFilter, withPosition
               .whereRef('q.vehicle_id', '=', 'v.id')
               .where('q.valid', '=', 1)
               .where('q.device_time', 'is not', null)
+              .where(leadershipCondition(access.any ? access.leadership : { kind: 'none' }))
               .orderBy('q.device_time', 'desc')
               .orderBy('q.id', 'desc')
               .limit(1))
@@ -59,6 +78,7 @@ function overviewQuery(db: Kysely<Database>, filter: VehicleFilter, withPosition
     .orderBy('v.id');
   if (filter.id !== undefined) query = query.where('v.id', '=', filter.id);
   if (filter.unitId !== undefined) query = query.where('v.unit_id', '=', filter.unitId);
+  if (filter.unitIds !== undefined) query = query.where('v.unit_id', 'in', filter.unitIds.length > 0 ? [...filter.unitIds] : [-1]);
   // Plate filter matches any part of the plate, as the user types it.
   if (filter.plate !== undefined) query = query.where(sql<boolean>`instr(v.plate, ${normalisePlate(filter.plate)}) > 0`);
   return query;
@@ -66,10 +86,19 @@ function overviewQuery(db: Kysely<Database>, filter: VehicleFilter, withPosition
 
 type OverviewRow = Awaited<ReturnType<ReturnType<typeof overviewQuery>['execute']>>[number];
 
-function toOverview(row: OverviewRow, gateway: GatewayControl): VehicleOverview {
-  const { t_id, t_phone, t_last_seen_at, p_time, p_received_at, p_latitude, p_longitude, p_speed_kmh, p_course, p_acc, p_fixed, ...vehicle } = row;
+function viewOf(vehicle: Vehicle, access: LastPositionAccess): PositionView {
+  if (!access.any) return { kind: 'none' };
+  return isLeadershipVehicle(vehicle) ? access.leadership : { kind: 'live' };
+}
+
+function toOverview(row: OverviewRow, gateway: GatewayControl, access: LastPositionAccess): VehicleOverview {
+  const { t_id, t_phone, t_last_seen_at, p_time, p_received_at, p_latitude, p_longitude, p_speed_kmh, p_course, p_acc, p_fixed, ...vehicleRow } = row;
+  const vehicle = toVehicle(vehicleRow);
+  const view = viewOf(vehicle, access);
   return {
-    ...toVehicle(vehicle),
+    ...vehicle,
+    positionAccess: view.kind,
+    positionsBefore: view.kind === 'delayed' ? iso(view.before) : null,
     terminal: t_id === null ? null : { id: t_id, phone: t_phone!, online: gateway.isOnline(t_id), lastSeenAt: t_last_seen_at === null ? null : iso(t_last_seen_at) },
     lastPosition: p_time === null || p_time === undefined ? null : {
       time: iso(p_time),
@@ -84,14 +113,14 @@ function toOverview(row: OverviewRow, gateway: GatewayControl): VehicleOverview 
   };
 }
 
-/** Lists vehicles with their terminal and newest valid position; `withPositions` false leaves lastPosition null. */
-export async function listVehicleOverviews(db: Kysely<Database>, gateway: GatewayControl, filter: VehicleFilter, withPositions: boolean): Promise<VehicleOverview[]> {
-  const rows = await overviewQuery(db, filter, withPositions).execute();
-  return rows.map((row) => toOverview(row, gateway));
+/** Lists vehicles with their terminal and the newest valid position that `access` allows (null otherwise). */
+export async function listVehicleOverviews(db: Kysely<Database>, gateway: GatewayControl, filter: VehicleFilter, access: LastPositionAccess): Promise<VehicleOverview[]> {
+  const rows = await overviewQuery(db, filter, access).execute();
+  return rows.map((row) => toOverview(row, gateway, access));
 }
 
-export async function getVehicleOverview(db: Kysely<Database>, gateway: GatewayControl, id: number, withPositions: boolean): Promise<VehicleOverview> {
-  const [overview] = await listVehicleOverviews(db, gateway, { id }, withPositions);
+export async function getVehicleOverview(db: Kysely<Database>, gateway: GatewayControl, id: number, access: LastPositionAccess): Promise<VehicleOverview> {
+  const [overview] = await listVehicleOverviews(db, gateway, { id }, access);
   if (!overview) throw notFound('Vehicle', id);
   return overview;
 }

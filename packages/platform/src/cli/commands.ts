@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { createLogger } from '../logger.ts';
 
 export interface CliCommand {
@@ -29,6 +30,13 @@ export async function runCli(argv: string[]): Promise<number> {
     .filter((c) => c.path.every((word, i) => argv[i] === word))
     .sort((a, b) => b.path.length - a.path.length)[0];
   if (!command) {
+    const group = commands.filter((c) => c.path.length > 1 && c.path[0] === argv[0]);
+    if (group.length > 0) {
+      const lines = [`Usage: gongche ${argv[0]} <command> [options]`, '', 'Commands:', ...group.map((c) => `  ${c.path.join(' ').padEnd(24)} ${c.summary}`)];
+      const asked = argv.length === 1 || argv[1] === '--help' || argv[1] === '-h';
+      (asked ? console.log : console.error)((asked ? '' : `Unknown command: ${argv.join(' ')}\n\n`) + lines.join('\n'));
+      return asked ? 0 : 2;
+    }
     const unknown = argv.length > 0 && argv[0] !== '--help' && argv[0] !== 'help';
     (unknown ? console.error : console.log)((unknown ? `Unknown command: ${argv.join(' ')}\n\n` : '') + helpText());
     return unknown ? 2 : 0;
@@ -41,9 +49,9 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    const log = createLogger();
     const code = (error as { code?: string }).code;
-    log.error({ err: error, command: command.path.join(' ') }, 'command failed');
+    // The message says what was wrong. The stack goes to stderr only with GONGCHE_LOG_LEVEL=debug.
+    createLogger({ level: process.env.GONGCHE_LOG_LEVEL ?? 'warn' }, pino.destination(2)).debug({ err: error, command: command.path.join(' ') }, 'command failed');
     console.error(`gongche ${command.path.join(' ')}: ${(error as Error).message}${code ? ` [${code}]` : ''}`);
     return 1;
   }

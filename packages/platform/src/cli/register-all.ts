@@ -4,3 +4,5 @@ import './simulate.ts';
 import './replay.ts';
 import './registry-import.ts';
 import './user.ts';
+import './audit.ts';
+import './retention.ts';

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultConfig } from '../config.ts';
-import { openStore } from '../store/db.ts';
+import { openExistingStore } from '../store/open-existing.ts';
 import { importRegistry, readRegistryFile, type ImportResult } from '../registry/import.ts';
 import { defineCommand } from './commands.ts';
+import { appendAudit, AUDIT_ACTIONS } from '../audit/log.ts';
+import { cliActor } from '../audit/actors.ts';
 
 const usage = `Usage: gongche registry import FILE [options]
 
@@ -55,10 +57,14 @@ defineCommand({
     const file = path.resolve(positionals[0]!);
     const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : defaultConfig().dataDir;
     const rows = await readRegistryFile(file);
-    const store = await openStore({ file: path.join(dataDir, 'gongche.db') });
+    const store = await openExistingStore(dataDir);
     try {
       const result = await importRegistry(store.db, rows, { dryRun: values['dry-run'] });
       printResult(path.basename(file), result, values['dry-run']);
+      if (!values['dry-run'] && result.errors.length === 0) {
+        const detail = { file: path.basename(file), vehicles: result.vehicles, terminals: result.terminals, unitsCreated: result.unitsCreated };
+        appendAudit(store, { actor: cliActor(), action: AUDIT_ACTIONS.registryImported, objectType: 'registry', detail });
+      }
       return result.errors.length > 0 ? 1 : 0;
     } finally {
       await store.close();

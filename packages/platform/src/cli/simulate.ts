@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { HeaderEdition } from '@gongche/jt808';
 import { createLogger } from '../logger.ts';
-import { openStore } from '../store/db.ts';
+import { openExistingStore } from '../store/open-existing.ts';
 import { readBoundTerminals } from '../simulator/demo.ts';
 import { SimulatedFleet, type FleetMember, type FleetSummary } from '../simulator/fleet.ts';
 import { defineCommand } from './commands.ts';
@@ -12,7 +12,8 @@ const usage = `Usage: gongche simulate [options]
 Runs simulated JT/T 808 terminals that drive routes in Kashgar and report to a gateway over TCP.
 Only terminals registered on the platform may connect: the demo fleet of "gongche serve --demo"
 has phones 013900000000 to 013900000003, 013900000100 to 013900000105, and so on (see
-src/demo/kashgar-units.json), so use --from-store to read the phones of a running store.
+src/demo/kashgar-units.json), so use --from-store to read the phones of a running store: it takes
+terminals that have not been seen for two minutes, which leaves alone the ones the demo drives.
 
 Options:
   --host HOST           gateway address (default: 127.0.0.1)
@@ -22,7 +23,7 @@ Options:
   --interval S          seconds between location reports (default: 5)
   --duration S          stop after S seconds (default: run until Ctrl-C)
   --phone-prefix DIGITS terminal phones are the prefix followed by the index, 12 digits in all (default: 0139)
-  --from-store          take the phones of terminals bound to vehicles from the store in --data-dir
+  --from-store          take the phones of offline terminals bound to vehicles from the store in --data-dir
   --data-dir DIR        folder of the gongche.db store read by --from-store (default: ./data, or GONGCHE_DATA_DIR)`;
 
 defineCommand({
@@ -98,9 +99,10 @@ export function phonesFromPrefix(prefix: string, count: number): string[] {
 
 async function membersFromStore(dataDir: string | undefined, count: number): Promise<FleetMember[]> {
   const dir = path.resolve(dataDir ?? process.env.GONGCHE_DATA_DIR ?? 'data');
-  const store = await openStore({ file: path.join(dir, 'gongche.db') });
+  const store = await openExistingStore(dir);
   try {
-    return await readBoundTerminals(store.db, count);
+    // The gateway records last-seen times every few seconds, so two minutes of silence means offline.
+    return await readBoundTerminals(store.db, count, Date.now() - 120_000);
   } finally {
     await store.close();
   }

@@ -1,12 +1,15 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultConfig } from '../config.ts';
-import { openStore, type Store } from '../store/db.ts';
+import type { Store } from '../store/db.ts';
+import { openExistingStore } from '../store/open-existing.ts';
 import { generatePassword, passwordProblem } from '../security/passwords.ts';
 import { createUser, findUserByUsername, isRole, roles, setPassword } from '../security/users.ts';
 import { boxed } from '../security/first-admin.ts';
 import { invalid, notFound } from '../errors.ts';
 import { defineCommand } from './commands.ts';
+import { appendAudit, AUDIT_ACTIONS } from '../audit/log.ts';
+import { cliActor } from '../audit/actors.ts';
 
 const passwordOptions = `  --password P       the password (at least 10 characters, 3 of lower/upper/digit/symbol, not the user name);
                      visible in the process list, so prefer --password-stdin
@@ -67,7 +70,7 @@ function printGenerated(username: string, password: string): void {
 
 async function withStore<T>(dataDir: string | undefined, work: (store: Store) => Promise<T>): Promise<T> {
   const dir = dataDir ? path.resolve(dataDir) : defaultConfig().dataDir;
-  const store = await openStore({ file: path.join(dir, 'gongche.db') });
+  const store = await openExistingStore(dir);
   try {
     return await work(store);
   } finally {
@@ -92,7 +95,11 @@ defineCommand({
     const unitId = values['unit-id'] === undefined ? null : Number(values['unit-id']);
     if (unitId !== null && !(Number.isInteger(unitId) && unitId > 0)) throw invalid(`--unit-id must be a positive integer, got "${values['unit-id']}"`);
     const { password, generated } = await choosePassword(values, username);
-    const user = await withStore(values['data-dir'], (store) => createUser(store.db, { username, role, unitId, password, mustChangePassword: true }));
+    const user = await withStore(values['data-dir'], async (store) => {
+      const created = await createUser(store.db, { username, role, unitId, password, mustChangePassword: true });
+      appendAudit(store, { actor: cliActor(), action: AUDIT_ACTIONS.userCreated, objectType: 'user', objectId: created.id, detail: { username, role, unitId } });
+      return created;
+    });
     console.log(`Created user ${user.username} (id ${user.id}, role ${user.role}${user.unitId === null ? '' : `, unit ${user.unitId}`}).`);
     if (generated) printGenerated(username, password);
     return 0;
@@ -111,6 +118,7 @@ defineCommand({
       const user = await findUserByUsername(store.db, username);
       if (!user) throw notFound('User', username);
       await setPassword(store.db, user.id, password, { mustChangePassword: true });
+      appendAudit(store, { actor: cliActor(), action: AUDIT_ACTIONS.userPasswordReset, objectType: 'user', objectId: user.id, detail: { username } });
     });
     console.log(`Password of ${username} reset; the account is unlocked and its sessions ended.`);
     if (generated) printGenerated(username, password);

@@ -18,6 +18,8 @@ export interface Gateway extends GatewayControl {
   metrics: GatewayMetrics;
   /** Non-JT/T 808 bytes dropped, per remote address. */
   discards: Map<string, number>;
+  /** Returns the number of authenticated terminals. */
+  onlineCount(): number;
   /** Sends a platform command and resolves with the terminal's answer (0x0001, 0x0201 or 0x0104). */
   sendCommand(terminalId: number, message: MessageBody): Promise<Message>;
   close(): Promise<void>;
@@ -69,6 +71,7 @@ export async function startGateway(options: { store: Store; config: Config; logg
     metrics,
     discards: context.discards,
     isOnline: (terminalId) => context.sessions.get(terminalId)?.closed === false,
+    onlineCount: () => context.sessions.size,
     sendCommand,
     async confirmAlarm(terminalId, alarmSerial, alarmType) {
       const answer = await sendCommand(terminalId, { messageId: 0x8203, body: { alarmSerial, alarmType } });
@@ -90,7 +93,7 @@ export async function startGateway(options: { store: Store; config: Config; logg
 }
 
 function offline(terminalId: number): AppError {
-  return new AppError('GONGCHE_ERR_TERMINAL_OFFLINE', 409, `Terminal ${terminalId} is not connected; try again when it is online`, { value: terminalId });
+  return new AppError('GONGCHE_ERR_TERMINAL_OFFLINE', 409, `Terminal ${terminalId} is not connected`, { value: terminalId });
 }
 
 function onClosed(context: GatewayContext, connections: Set<TerminalConnection>, connection: TerminalConnection, reason: string): void {

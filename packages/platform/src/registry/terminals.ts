@@ -63,8 +63,14 @@ async function assertVehicle(db: Kysely<Database>, vehicleId: number | null | un
   if (!found) throw notFound('Vehicle', vehicleId);
 }
 
-function uniqueMessage(input: Partial<TerminalInput>) {
-  return `Terminal phone ${input.phone ?? ''} is already registered, or vehicle ${input.vehicleId ?? ''} already has a terminal`;
+/** Names which uniqueness rule an insert or update broke: the phone, or the vehicle's one terminal. */
+async function uniqueConflict(db: Kysely<Database>, input: Partial<TerminalInput>, selfId?: number) {
+  if (input.phone !== undefined) {
+    const holder = await db.selectFrom('terminals').select('id').where('phone_key', '=', phoneKey(input.phone)).executeTakeFirst();
+    if (holder && holder.id !== selfId) return conflict(`Terminal phone ${input.phone} is already registered as terminal ${holder.id}`, input.phone);
+  }
+  const bound = input.vehicleId == null ? undefined : await db.selectFrom('terminals').select('id').where('vehicle_id', '=', input.vehicleId).executeTakeFirst();
+  return conflict(`Vehicle ${input.vehicleId} already has terminal ${bound?.id}; unbind that terminal first (PATCH it with vehicleId null)`, input.vehicleId);
 }
 
 export async function createTerminal(db: Kysely<Database>, input: TerminalInput): Promise<Terminal> {
@@ -78,7 +84,7 @@ export async function createTerminal(db: Kysely<Database>, input: TerminalInput)
       .executeTakeFirstOrThrow();
     return toTerminal(row);
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict(uniqueMessage(input), input.phone);
+    if (isUniqueViolation(error)) throw await uniqueConflict(db, input);
     throw error;
   }
 }
@@ -95,7 +101,7 @@ export async function updateTerminal(db: Kysely<Database>, id: number, input: Pa
     if (!row) throw notFound('Terminal', id);
     return toTerminal(row);
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict(uniqueMessage(input), input.phone ?? input.vehicleId);
+    if (isUniqueViolation(error)) throw await uniqueConflict(db, input, id);
     throw error;
   }
 }

@@ -96,8 +96,13 @@ async function replayTerminal(frames: CapturedFrame[], options: ReplayOptions, p
         if (result.ownAuthentication && !(await authenticate(connection, session, null))) return closeEarly(connection, session);
       }
       const answer = await sendCaptured(connection, frame, session);
+      const rejection = capturedLoginRejection(answer);
+      if (rejection) {
+        fail(session, rejection);
+        return closeEarly(connection, session);
+      }
       if (answer?.messageId === 0x8100 && answer.body.result === 0 && !hasAuthentication) {
-        await authenticate(connection, session, answer.body.authCode ?? '');
+        if (!(await authenticate(connection, session, answer.body.authCode ?? ''))) return closeEarly(connection, session);
       }
     }
     await connection.close();
@@ -106,6 +111,15 @@ async function replayTerminal(frames: CapturedFrame[], options: ReplayOptions, p
     print(`terminal ${first.phone}: ${result.failure}`);
   }
   return result;
+}
+
+/** Returns why the platform rejected a captured registration or authentication, or null. */
+function capturedLoginRejection(answer: Message | null): string | null {
+  if (answer?.messageId === 0x8100 && answer.body.result !== 0) return `registration rejected: result ${describeRegistrationResult(answer.body.result)}`;
+  if (answer?.messageId === 0x8001 && answer.body.replyId === 0x0102 && answer.body.result !== 0) {
+    return `authentication rejected: result ${describeGeneralResult(answer.body.result)}`;
+  }
+  return null;
 }
 
 interface Session {

@@ -43,7 +43,7 @@ export async function resolveSession(
   }
 
   const user = await db.selectFrom('users').selectAll().where('id', '=', session.user_id).executeTakeFirst();
-  if (!user) return null;
+  if (!user || user.disabled === 1) return null;
   if (now - session.last_seen_at > touchIntervalMs) {
     await db.updateTable('auth_sessions').set({ last_seen_at: now }).where('token_hash', '=', tokenHash).execute();
   }

@@ -29,6 +29,8 @@ export interface User {
   role: Role;
   unitId: number | null;
   mustChangePassword: boolean;
+  totpEnabled: boolean;
+  disabled: boolean;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -41,6 +43,8 @@ export function toUser(row: UserRow): User {
     role: row.role as Role,
     unitId: row.unit_id,
     mustChangePassword: row.must_change_password === 1,
+    totpEnabled: row.totp_enabled === 1,
+    disabled: row.disabled === 1,
   };
 }
 
@@ -86,6 +90,7 @@ export async function createUser(db: Kysely<Database>, user: NewUser): Promise<U
         locked_until: null,
         created_at: now,
         updated_at: now,
+        password_changed_at: now,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -104,6 +109,7 @@ export async function setPassword(
   options: { mustChangePassword: boolean; keepTokenHash?: string },
 ): Promise<void> {
   const passwordHash = await hashPassword(password);
+  const now = Date.now();
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('users')
@@ -112,7 +118,8 @@ export async function setPassword(
         must_change_password: options.mustChangePassword ? 1 : 0,
         failed_logins: 0,
         locked_until: null,
-        updated_at: Date.now(),
+        updated_at: now,
+        password_changed_at: now,
       })
       .where('id', '=', userId)
       .execute();

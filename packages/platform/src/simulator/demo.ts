@@ -6,18 +6,25 @@ import { SimulatedFleet, type FleetMember } from './fleet.ts';
 
 /** A running simulation that can be stopped. */
 export interface Simulation {
+  /** Number of simulated terminals. */
+  terminals: number;
   stop(): Promise<void>;
 }
 
-/** Reads up to `limit` terminals bound to a vehicle, in registry order, with their plates. */
-export async function readBoundTerminals(db: Kysely<Database>, limit: number): Promise<FleetMember[]> {
-  const rows = await db
+/**
+ * Reads up to `limit` terminals bound to a vehicle, in registry order, with their plates. With
+ * `offlineSince`, only terminals not seen since that time (ms) are taken, so that a simulation
+ * started beside a running one does not take over its terminals.
+ */
+export async function readBoundTerminals(db: Kysely<Database>, limit: number, offlineSince?: number): Promise<FleetMember[]> {
+  let query = db
     .selectFrom('terminals')
     .innerJoin('vehicles', 'vehicles.id', 'terminals.vehicle_id')
     .select(['terminals.phone', 'terminals.edition', 'vehicles.plate'])
     .orderBy('terminals.id')
-    .limit(limit)
-    .execute();
+    .limit(limit);
+  if (offlineSince !== undefined) query = query.where((eb) => eb.or([eb('terminals.last_seen_at', 'is', null), eb('terminals.last_seen_at', '<', offlineSince)]));
+  const rows = await query.execute();
   return rows.map((row) => {
     const member: FleetMember = { phone: row.phone, plate: row.plate };
     if (row.edition === '2019' || row.edition === '2013') member.edition = row.edition satisfies HeaderEdition;
@@ -45,11 +52,13 @@ export async function startDemoSimulation(options: {
     members,
     edition: '2013',
     intervalS: options.intervalS,
-    logger,
+    // The gateway already logs each terminal's connection, so the demo terminals log only problems.
+    logger: logger.child({}, { level: 'warn' }),
   });
   fleet.start();
   logger.info({ terminals: members.length, intervalS: options.intervalS, port: options.port }, 'demo simulation started');
   return {
+    terminals: members.length,
     async stop() {
       await fleet.stop();
       logger.info({ summary: fleet.summary() }, 'demo simulation stopped');

@@ -5,6 +5,9 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.ts';
 import { initial } from './migrations/001-initial.ts';
+import { audit } from './migrations/002-audit.ts';
+import { accounts } from './migrations/003-accounts.ts';
+import { dataKeys } from './migrations/004-data-keys.ts';
 
 /** An open store: the Kysely query builder and, for the ingest hot path, the raw SQLite handle. */
 export interface Store {
@@ -16,7 +19,12 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const migrations: Record<string, Migration> = { '001-initial': initial };
+const migrations: Record<string, Migration> = {
+  '001-initial': initial,
+  '002-audit': audit,
+  '003-accounts': accounts,
+  '004-data-keys': dataKeys,
+};
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

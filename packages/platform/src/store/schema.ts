@@ -14,6 +14,7 @@ export interface Database {
   emergency_alarms: EmergencyAlarmTable;
   users: UserTable;
   auth_sessions: AuthSessionTable;
+  audit_log: AuditLogTable;
 }
 
 export interface UnitTable {
@@ -151,6 +152,15 @@ export interface UserTable {
   locked_until: number | null;
   created_at: number;
   updated_at: number;
+  /** 1 when the account may not log in; accounts are disabled, never deleted, so audit entries keep their actor. */
+  disabled: Generated<number>;
+  /** When the password was last set (UTC ms), for the expiry policy. */
+  password_changed_at: number;
+  /** Base32 TOTP secret; set by setup, in force once totp_enabled is 1. Never returned by the API. */
+  totp_secret: string | null;
+  totp_enabled: Generated<number>;
+  /** Time step of the last accepted TOTP code; a code of this step or older is refused as a replay. */
+  totp_last_step: number | null;
 }
 
 export interface AuthSessionTable {
@@ -159,4 +169,22 @@ export interface AuthSessionTable {
   user_id: number;
   created_at: number;
   last_seen_at: number;
+}
+
+/** One append-only audit entry; digest = SM3 over the other fields (see src/audit/digest.ts). */
+export interface AuditLogTable {
+  seq: number;
+  at: number;
+  actor_user_id: number | null;
+  actor_username: string;
+  actor_role: string | null;
+  /** IP address of the request, null for the platform itself and the CLI. */
+  actor_address: string | null;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  /** Canonical JSON (sorted keys). */
+  detail: string;
+  prev_digest: string;
+  digest: string;
 }

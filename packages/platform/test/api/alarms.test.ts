@@ -108,7 +108,7 @@ describe('emergency alarms', () => {
     const sysAdmin = await h.loginAs('sys_admin');
     assert.equal((await acknowledge(alarmId, sysAdmin)).statusCode, 403);
     const stranger = await h.loginAs('unit_operator', { unitId: elsewhere.unitId });
-    assert.equal((await acknowledge(alarmId, stranger)).statusCode, 403);
+    assert.equal((await acknowledge(alarmId, stranger)).statusCode, 404);
     const state = await h.store.db.selectFrom('emergency_alarms').select('state').where('id', '=', alarmId).executeTakeFirstOrThrow();
     assert.equal(state.state, 'open');
   });

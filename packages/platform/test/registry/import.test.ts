@@ -180,6 +180,7 @@ describe('registry import', () => {
 describe('registry import command', () => {
   test('exit codes for new and repeated file', async (t) => {
     const dataDir = await fs.mkdtemp(path.join(dir, 'cli-'));
+    await (await openStore({ file: path.join(dataDir, 'gongche.db'), synchronous: 'NORMAL' })).close();
     const file = path.join(dir, 'cli.csv');
     await fs.writeFile(file, csv([header, ['喀什地区交通局', '', '新Q80001', '轿车', '一般公务用车', '', '13900008001']]));
     const log = t.mock.method(console, 'log', () => {});

@@ -114,6 +114,13 @@ describe('replayFile', () => {
     assert.deepEqual(report.terminals[0]!.unanswered, []);
   });
 
+  test('fails a phone whose captured auth code is rejected', async () => {
+    const authHex = encodeMessage({ edition: '2013', phone: '013900000004', serial: 1 }, { messageId: 0x0102, body: { authCode: 'WRONG' } }).toString('hex');
+    const report = await replayFile({ file: writeCapture([authHex, frameHex('013900000004', 2)]), host: '127.0.0.1', port: gateway.port, answerTimeoutMs: 500 });
+    assert.match(report.terminals[0]!.failure ?? '', /authentication rejected: result 1/);
+    assert.equal(report.terminals[0]!.framesSent, 1);
+  });
+
   test('reports a frame the gateway leaves unanswered', async () => {
     const report = await replayFile({ file: writeCapture([frameHex('013900000003', 66)]), host: '127.0.0.1', port: gateway.port, answerTimeoutMs: 200 });
     assert.deepEqual(report.terminals[0]!.unanswered, [1]);

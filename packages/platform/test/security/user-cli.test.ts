@@ -12,6 +12,8 @@ import { captureStdout } from './stdout.ts';
 let dataDir: string;
 before(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gongche-user-cli-'));
+  // The CLI works only on an existing store, as created by `gongche serve`.
+  await (await openStore({ file: path.join(dataDir, 'gongche.db'), synchronous: 'NORMAL' })).close();
 });
 after(async () => fs.rm(dataDir, { recursive: true, force: true }));
 
@@ -25,6 +27,18 @@ async function withDb<T>(work: (db: Awaited<ReturnType<typeof openStore>>['db'])
 }
 
 describe('gongche user', () => {
+  test('refuses a data folder without a database', async (t) => {
+    const error = t.mock.method(console, 'error', () => {});
+    const empty = await fs.mkdtemp(path.join(os.tmpdir(), 'gongche-user-cli-empty-'));
+    try {
+      assert.equal(await runCli(['user', 'create', '--username', 'nobody', '--role', 'inspector', '--data-dir', empty]), 1);
+      assert.match(String(error.mock.calls.at(-1)?.arguments[0]), /No gongche database at .*GONGCHE_ERR_NO_STORE/);
+      assert.deepEqual(await fs.readdir(empty), []);
+    } finally {
+      await fs.rm(empty, { recursive: true, force: true });
+    }
+  });
+
   test('create with a given password stores a user who must change it', async (t) => {
     t.mock.method(console, 'log', () => {});
     const code = await runCli(['user', 'create', '--username', 'zhang.wei', '--role', 'inspector', '--password', 'Inspect-2024', '--data-dir', dataDir]);

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { ApiOptions, ZodApp } from '../context.ts';
 import { conflict, notFound } from '../../errors.ts';
-import { assertAlarmAcknowledge, assertAlarmRead, vehicleUnitScope } from '../access.ts';
+import { assertCapability, assertInScope, unitScope } from '../access.ts';
 import { currentUser } from '../authentication.ts';
+import { appendAudit, AUDIT_ACTIONS } from '../../audit/log.ts';
+import { requestActor } from '../../audit/actors.ts';
 import { errorResponses, idParams, isoTime } from '../schemas.ts';
 import { alarmStates, findAlarm, listAlarms, markAcknowledged, markConfirmationSent } from '../emergency-alarms.ts';
 
@@ -45,8 +47,9 @@ export async function alarmRoutes(app: ZodApp, { store, gateway }: ApiOptions): 
     },
   }, async (request) => {
     const user = currentUser(request);
-    assertAlarmRead(user);
-    const items = await listAlarms(db, { state: request.query.state, unitId: vehicleUnitScope(user) }, 1000);
+    assertCapability(user, 'alarms.read');
+    const scope = await unitScope(db, user);
+    const items = await listAlarms(db, { state: request.query.state, unitIds: scope.all ? undefined : scope.unitIds }, 1000);
     return { items: items as z.infer<typeof alarmOutput>[] };
   });
 
@@ -63,20 +66,23 @@ export async function alarmRoutes(app: ZodApp, { store, gateway }: ApiOptions): 
     },
   }, async (request, reply) => {
     const user = currentUser(request);
+    assertCapability(user, 'alarms.acknowledge');
     const alarm = await findAlarm(db, request.params.id);
     if (!alarm) throw notFound('Emergency alarm', request.params.id);
-    assertAlarmAcknowledge(user, { id: alarm.vehicleId, unitId: alarm.unitId });
+    await assertInScope(store, request, { kind: 'Emergency alarm', id: alarm.id, unitId: alarm.unitId });
 
     const now = Date.now();
     if (!(await markAcknowledged(db, alarm.id, user.id, now))) {
       throw conflict(`Emergency alarm ${alarm.id} is not open (state: ${(await findAlarm(db, alarm.id))?.state}); it cannot be acknowledged again`, alarm.id);
     }
     request.log.info({ alarmId: alarm.id, terminalId: alarm.terminalId, userId: user.id }, 'emergency alarm acknowledged');
+    appendAudit(store, { actor: requestActor(request), action: AUDIT_ACTIONS.alarmAcknowledged, objectType: 'emergency_alarm', objectId: alarm.id, detail: { vehicleId: alarm.vehicleId, terminalId: alarm.terminalId } });
 
     try {
       await gateway.confirmAlarm(alarm.terminalId, alarm.alarmSerial, emergencyAlarmType);
     } catch (error) {
-      const reason = `${(error as Error).message}${(error as { code?: string }).code ? ` [${(error as { code?: string }).code}]` : ''}`;
+      const code = (error as { code?: string }).code;
+      const reason = `${(error as Error).message}${code ? ` [${code}]` : ''}; the confirmation is sent when the terminal next authenticates`;
       // The gateway sends the confirmation when the terminal next authenticates.
       request.log.warn({ err: error, alarmId: alarm.id, terminalId: alarm.terminalId }, 'emergency alarm confirmation not sent');
       const updated = (await findAlarm(db, alarm.id))!;

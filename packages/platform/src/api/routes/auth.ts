@@ -2,16 +2,23 @@ import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiOptions, ZodApp } from '../context.ts';
 import { AppError, invalid } from '../../errors.ts';
-import { checkLogin } from '../../security/login.ts';
+import { checkLogin, passwordExpired } from '../../security/login.ts';
+import { mustEnrolTotp } from '../../security/second-factor.ts';
+import { RateLimiter, rateLimitHook } from '../rate-limit.ts';
 import { createSession, deleteSession } from '../../security/sessions.ts';
 import { passwordProblem, verifyPassword } from '../../security/passwords.ts';
 import { setPassword, toUser } from '../../security/users.ts';
 import { currentUser, sessionCookie } from '../authentication.ts';
 import { errorBody, errorResponses, userOutput } from '../schemas.ts';
+import { auditedLogin } from '../../audit/login-audit.ts';
+import { appendAudit, AUDIT_ACTIONS } from '../../audit/log.ts';
+import { requestActor } from '../../audit/actors.ts';
 
 const loginBody = z.object({
   username: z.string().trim().min(1).max(100),
   password: z.string().min(1).max(200),
+  totpCode: z.string().trim().regex(/^\d{6}$/, 'totpCode must be the 6 digits of the authenticator app').optional()
+    .describe('Current code of the authenticator app; required once the account has enabled TOTP'),
 });
 
 const passwordBody = z.object({
@@ -32,42 +39,63 @@ function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: s
 /** Log-in, log-out, the current user and password change. */
 export async function authRoutes(app: ZodApp, { store, config }: ApiOptions): Promise<void> {
   const { db } = store;
+  const loginLimiter = new RateLimiter({ max: config.auth.loginRateLimitMax, windowS: config.auth.loginRateLimitWindowS });
 
   app.post('/api/auth/login', {
     config: { public: true },
     schema: {
       tags: ['auth'],
       summary: 'Log in',
-      description: 'Sets the HttpOnly cookie gongche_session and returns the same token for `Authorization: Bearer <token>`.',
+      description:
+        'Sets the HttpOnly cookie gongche_session and returns the same token for `Authorization: Bearer <token>`. ' +
+        `Accounts with TOTP enabled also send totpCode. At most ${config.auth.loginRateLimitMax} attempts per client address in ${config.auth.loginRateLimitWindowS} s (429 after that).`,
       body: loginBody,
-      response: { 200: z.object({ token: z.string(), user: userOutput, mustChangePassword: z.boolean() }), 401: errorBody, 423: errorBody },
+      response: {
+        200: z.object({
+          token: z.string(),
+          user: userOutput,
+          mustChangePassword: z.boolean(),
+          passwordExpired: z.boolean().describe('The password is older than the expiry policy allows and must be changed now'),
+          mustEnrolTotp: z.boolean().describe('The role needs a second factor that is not enrolled yet'),
+        }),
+        401: errorBody,
+        403: errorBody,
+        423: errorBody,
+        429: errorBody,
+      },
     },
+    onRequest: rateLimitHook(loginLimiter, (request) => {
+      request.log.warn({ address: request.ip }, 'log-in rate limit exceeded');
+      appendAudit(store, { actor: { userId: null, username: 'anonymous', address: request.ip }, action: 'auth.login_rate_limited', detail: { max: config.auth.loginRateLimitMax, windowS: config.auth.loginRateLimitWindowS } });
+    }),
   }, async (request, reply) => {
-    const row = await checkLogin(db, request.body.username, request.body.password, config.auth);
+    const { username, password, totpCode } = request.body;
+    const row = await auditedLogin(store, request, username, () => checkLogin(db, username, password, config.auth, Date.now(), totpCode));
     const token = await createSession(db, row.id);
     setSessionCookie(request, reply, token, config.auth.sessionMaxLifetimeS);
     const user = toUser(row);
     request.log.info({ userId: user.id, username: user.username }, 'user logged in');
-    return { token, user, mustChangePassword: user.mustChangePassword };
+    return { token, user, mustChangePassword: user.mustChangePassword, passwordExpired: passwordExpired(row, config.auth), mustEnrolTotp: mustEnrolTotp(user, config.auth) };
   });
 
   app.post('/api/auth/logout', {
-    config: { allowedBeforePasswordChange: true },
+    config: { allowedBeforePasswordChange: true, allowedBeforeTotpEnrolment: true },
     schema: { tags: ['auth'], summary: 'Log out (ends this session)', response: { 204: z.null(), ...errorResponses } },
   }, async (request, reply) => {
     await deleteSession(db, request.auth!.tokenHash);
     reply.clearCookie(sessionCookie, { path: '/' });
     request.log.info({ userId: request.auth!.user.id }, 'user logged out');
+    appendAudit(store, { actor: requestActor(request), action: AUDIT_ACTIONS.logout, objectType: 'user', objectId: request.auth!.user.id });
     return reply.status(204).send(null);
   });
 
   app.get('/api/auth/me', {
-    config: { allowedBeforePasswordChange: true },
+    config: { allowedBeforePasswordChange: true, allowedBeforeTotpEnrolment: true },
     schema: { tags: ['auth'], summary: 'The logged-in user', response: { 200: userOutput, ...errorResponses } },
   }, async (request) => currentUser(request));
 
   app.post('/api/auth/password', {
-    config: { allowedBeforePasswordChange: true },
+    config: { allowedBeforePasswordChange: true, allowedBeforeTotpEnrolment: true },
     schema: {
       tags: ['auth'],
       summary: 'Change own password',
@@ -90,6 +118,7 @@ export async function authRoutes(app: ZodApp, { store, config }: ApiOptions): Pr
     }
     await setPassword(db, user.id, newPassword, { mustChangePassword: false, keepTokenHash: request.auth!.tokenHash });
     request.log.info({ userId: user.id }, 'password changed');
+    appendAudit(store, { actor: requestActor(request), action: AUDIT_ACTIONS.passwordChanged, objectType: 'user', objectId: user.id });
     return { ...user, mustChangePassword: false };
   });
 }

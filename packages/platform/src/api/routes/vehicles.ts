@@ -1,13 +1,18 @@
 import { z } from 'zod';
 import type { ApiOptions, ZodApp } from '../context.ts';
-import { createVehicle, updateVehicle } from '../../registry/vehicles.ts';
+import { createVehicle, getVehicle, updateVehicle } from '../../registry/vehicles.ts';
 import { vehicleInput } from '../../registry/schemas.ts';
-import { assertRegistryWrite, assertVehicleVisible, canReadPositions, vehicleUnitScope } from '../access.ts';
+import { assertCapability, assertInScope, auditLeadershipView, hasCapability, isLeadershipVehicle, leadershipView, statedReason, unitScope } from '../access.ts';
 import { currentUser } from '../authentication.ts';
+import { appendAudit, AUDIT_ACTIONS } from '../../audit/log.ts';
+import { requestActor } from '../../audit/actors.ts';
 import { errorResponses, idParams, isoTime, vehiclePatch } from '../schemas.ts';
 import { getVehicleOverview, listVehicleOverviews } from '../vehicle-overview.ts';
-import type { VehicleFilter } from '../vehicle-overview.ts';
-import { forbidden } from '../../errors.ts';
+import type { LastPositionAccess, VehicleFilter, VehicleOverview } from '../vehicle-overview.ts';
+import type { User } from '../../security/users.ts';
+import type { Store } from '../../store/db.ts';
+import type { FastifyRequest } from 'fastify';
+import type { LeadershipVehicleSettings } from '../../config.ts';
 
 export const vehicleOutput = z.object({
   id: z.number(),
@@ -24,6 +29,8 @@ export const vehicleOutput = z.object({
 });
 
 const overviewOutput = vehicleOutput.extend({
+  positionAccess: z.enum(['live', 'delayed', 'none']).describe('How the user sees this vehicle\'s positions: live, delayed (leadership vehicles: only fixes before positionsBefore) or none'),
+  positionsBefore: isoTime.nullable().describe('With positionAccess=delayed, positions from this time on are withheld'),
   terminal: z.object({ id: z.number(), phone: z.string(), online: z.boolean(), lastSeenAt: isoTime.nullable() }).nullable(),
   lastPosition: z
     .object({
@@ -43,42 +50,77 @@ const overviewOutput = vehicleOutput.extend({
 const listQuery = z.object({
   unitId: z.coerce.number().int().positive().optional(),
   plate: z.string().trim().min(1).max(20).optional().describe('Part of the plate'),
+  reason: z.string().max(200).optional().describe('Stated reason for seeing leadership vehicles live; recorded in the audit log'),
 });
 
-/** Vehicles with terminal state and last position; a unit_operator gets only its own unit's vehicles. */
-export async function vehicleRoutes(app: ZodApp, { store, gateway }: ApiOptions): Promise<void> {
+const getQuery = listQuery.pick({ reason: true });
+
+/** Returns what the user sees of last positions, leadership vehicles included. */
+function lastPositionAccess(user: User, settings: LeadershipVehicleSettings, reason: string | null): LastPositionAccess {
+  if (!hasCapability(user, 'positions.read')) return { any: false };
+  return { any: true, leadership: leadershipView(user, settings, reason !== null) };
+}
+
+/** Hides what the role may not see: terminal state without terminals.read, an installer's view of leader details. */
+function redactOverview(user: User, overview: VehicleOverview): VehicleOverview {
+  const terminal = hasCapability(user, 'terminals.read') ? overview.terminal : null;
+  if (user.role !== 'installer') return { ...overview, terminal };
+  return { ...overview, terminal, leaderRank: null, remarks: null };
+}
+
+/** Records each leadership vehicle whose live last position the user saw, with the stated reason. */
+function auditLiveViews(store: Store, request: FastifyRequest, overviews: VehicleOverview[], reason: string | null): void {
+  for (const overview of overviews) {
+    if (!isLeadershipVehicle(overview) || overview.positionAccess !== 'live' || overview.lastPosition === null) continue;
+    auditLeadershipView(store, request, overview.id, { reason, view: 'last_position', positionTime: overview.lastPosition.time });
+  }
+}
+
+/** Vehicles with terminal state and last position, within the user's unit scope. */
+export async function vehicleRoutes(app: ZodApp, { store, gateway, config }: ApiOptions): Promise<void> {
   const { db } = store;
   const tags = ['registry'];
+  const settings = config.leadershipVehicles;
 
   app.get('/api/vehicles', {
-    schema: { tags, summary: 'List vehicles with terminal and last position', querystring: listQuery, response: { 200: z.object({ items: z.array(overviewOutput) }), ...errorResponses } },
+    schema: {
+      tags,
+      summary: 'List the vehicles in the user\'s scope with terminal and last position',
+      description: 'Leadership vehicles (领导保障用车) show a delayed last position unless the user is a live viewer and sends reason.',
+      querystring: listQuery,
+      response: { 200: z.object({ items: z.array(overviewOutput) }), ...errorResponses },
+    },
   }, async (request) => {
     const user = currentUser(request);
-    const scope = vehicleUnitScope(user);
-    const filter: VehicleFilter = { ...request.query };
-    if (scope !== null) {
-      if (filter.unitId !== undefined && filter.unitId !== scope) throw forbidden('A unit operator may list only the vehicles of its own unit');
-      filter.unitId = scope;
-    }
-    return { items: await listVehicleOverviews(db, gateway, filter, canReadPositions(user)) };
+    assertCapability(user, 'vehicles.read');
+    const reason = statedReason(request.query.reason, settings);
+    const scope = await unitScope(db, user);
+    const filter: VehicleFilter = { id: undefined, unitId: request.query.unitId, plate: request.query.plate, unitIds: scope.all ? undefined : scope.unitIds };
+    const items = await listVehicleOverviews(db, gateway, filter, lastPositionAccess(user, settings, reason));
+    auditLiveViews(store, request, items, reason);
+    return { items: items.map((item) => redactOverview(user, item)) };
   });
 
   app.get('/api/vehicles/:id', {
-    schema: { tags, summary: 'Get a vehicle with terminal and last position', params: idParams, response: { 200: overviewOutput, ...errorResponses } },
+    schema: { tags, summary: 'Get a vehicle with terminal and last position', params: idParams, querystring: getQuery, response: { 200: overviewOutput, ...errorResponses } },
   }, async (request) => {
     const user = currentUser(request);
-    const overview = await getVehicleOverview(db, gateway, request.params.id, canReadPositions(user));
-    assertVehicleVisible(user, overview);
-    return overview;
+    assertCapability(user, 'vehicles.read');
+    const reason = statedReason(request.query.reason, settings);
+    const overview = await getVehicleOverview(db, gateway, request.params.id, lastPositionAccess(user, settings, reason));
+    await assertInScope(store, request, { kind: 'Vehicle', id: overview.id, unitId: overview.unitId });
+    auditLiveViews(store, request, [overview], reason);
+    return redactOverview(user, overview);
   });
 
   app.post('/api/vehicles', {
     schema: { tags, summary: 'Register a vehicle', description: 'A plate is unique across all units (409 otherwise).', body: vehicleInput, response: { 201: vehicleOutput, ...errorResponses } },
   }, async (request, reply) => {
     const user = currentUser(request);
-    assertRegistryWrite(user);
+    assertCapability(user, 'vehicles.write');
     const vehicle = await createVehicle(db, request.body);
     request.log.info({ vehicleId: vehicle.id, userId: user.id }, 'vehicle created');
+    appendAudit(store, { actor: requestActor(request), action: AUDIT_ACTIONS.vehicleCreated, objectType: 'vehicle', objectId: vehicle.id, detail: { plate: vehicle.plate, unitId: vehicle.unitId } });
     return reply.status(201).send(vehicle);
   });
 
@@ -86,9 +128,12 @@ export async function vehicleRoutes(app: ZodApp, { store, gateway }: ApiOptions)
     schema: { tags, summary: 'Change a vehicle', params: idParams, body: vehiclePatch, response: { 200: vehicleOutput, ...errorResponses } },
   }, async (request) => {
     const user = currentUser(request);
-    assertRegistryWrite(user);
+    assertCapability(user, 'vehicles.write');
+    const existing = await getVehicle(db, request.params.id);
+    await assertInScope(store, request, { kind: 'Vehicle', id: existing.id, unitId: existing.unitId });
     const vehicle = await updateVehicle(db, request.params.id, request.body);
     request.log.info({ vehicleId: vehicle.id, userId: user.id }, 'vehicle changed');
+    appendAudit(store, { actor: requestActor(request), action: AUDIT_ACTIONS.vehicleUpdated, objectType: 'vehicle', objectId: vehicle.id, detail: { fields: Object.keys(request.body) } });
     return vehicle;
   });
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Header, Registration } from '@gongche/jt808';
 import { findTerminalByPhone } from '../../registry/terminals.ts';
+import { normalisePlate } from '../../registry/plate.ts';
 import type { TerminalConnection } from '../connection.ts';
 
 /** 0x8100 result codes of JT/T 808. */
@@ -13,9 +14,10 @@ export function newAuthCode(): string {
 
 /**
  * Registers a terminal that the registry knows and issues it a new auth code. Unknown
- * phone numbers are refused with result 4 and the connection is closed; a terminal that
- * reports another terminal id than the registry holds is accepted and logged, because an
- * installer may swap a faulty unit, and the change is kept on the terminal record.
+ * phone numbers are refused with result 4 and the connection is closed. A terminal that
+ * reports another terminal id or plate than the registry holds is accepted and logged, because
+ * an installer may swap a faulty unit or mistype the plate in its settings; the new terminal id
+ * is kept on the terminal record.
  */
 export async function handleRegistration(connection: TerminalConnection, header: Header, body: Registration): Promise<void> {
   const { db } = connection.context.store;
@@ -28,6 +30,11 @@ export async function handleRegistration(connection: TerminalConnection, header:
     return;
   }
 
+  const vehicle = terminal.vehicle_id === null ? undefined : await db.selectFrom('vehicles').select('plate').where('id', '=', terminal.vehicle_id).executeTakeFirst();
+  // Plate colour 0 means the field carries a VIN, which the registry does not hold.
+  if (vehicle && body.plateColor !== 0 && normalisePlate(body.plate) !== vehicle.plate) {
+    connection.log.warn({ phone: header.phone, registered: vehicle.plate, reported: body.plate }, 'registration plate differs from the bound vehicle');
+  }
   if (terminal.terminal_id && body.terminalId && terminal.terminal_id !== body.terminalId) {
     connection.log.warn({ phone: header.phone, registered: terminal.terminal_id, reported: body.terminalId }, 'terminal id changed at registration');
   }
