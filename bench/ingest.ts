@@ -1,21 +1,26 @@
 // End-to-end ingest benchmark: a gateway with its SQLite store in this process, simulated
 // terminals over loopback TCP in a child process; prints throughput and acknowledgement latency.
 // Usage: node --import tsx bench/ingest.ts [terminals=200] [reports/s=20000] [seconds=15] [FULL|NORMAL]
-// BENCH_COMMIT_MS overrides the commit interval; BENCH_DETAIL=1 also prints the server-side histograms.
+// BENCH_ALGORITHM=aes-256-gcm seals with AES-256-GCM instead of SM4. BENCH_COMMIT_MS overrides
+// the commit interval. BENCH_DETAIL=1 also prints the server-side histograms.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultConfig } from '../packages/platform/src/config.ts';
+import { defaultConfig, defaultEncryptionSettings } from '../packages/platform/src/config.ts';
 import { createLogger } from '../packages/platform/src/logger.ts';
+import { randomBytes } from 'node:crypto';
 import { openStore } from '../packages/platform/src/store/db.ts';
+import { attachKeyring } from '../packages/platform/src/crypto/setup.ts';
+import { parseMasterKey } from '../packages/platform/src/crypto/master-key.ts';
 import { startGateway } from '../packages/platform/src/gateway/server.ts';
 
 const [terminals = 200, rate = 20000, seconds = 15] = process.argv.slice(2, 5).map(Number);
 const sync = (process.argv[5] ?? 'FULL') === 'NORMAL' ? 'NORMAL' : 'FULL';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongche-bench-'));
 const store = await openStore({ file: path.join(dir, 'gongche.db'), synchronous: sync });
+attachKeyring(store, parseMasterKey(randomBytes(32).toString('hex'), 'bench'), { ...defaultEncryptionSettings, algorithm: process.env.BENCH_ALGORITHM === 'aes-256-gcm' ? 'aes-256-gcm' : 'sm4-ctr-hmac-sm3' });
 const now = Date.now();
 await store.db.insertInto('units').values({ name: '基准测试单位', category: 'other', created_at: now, updated_at: now }).execute();
 for (let i = 0; i < terminals; i++) {

@@ -3,6 +3,7 @@ export { Jt808Error, type Jt808ErrorCode } from './errors.ts';
 export { MessageId } from './ids.ts';
 export { FrameDecoder, type FrameDecoderOptions, type StreamEvent } from './framing.ts';
 export { decodeFrame, encodeFrame, type DecodeFrameOptions } from './frame.ts';
+export { escapeFrame } from './escape.ts';
 export { decodeMessage, encodeMessage, encodeBody, isSupportedMessage } from './message.ts';
 export { encodeSubpackages, SubpackageAssembler, type ExpiredMessage } from './subpackage.ts';
 export { alarmFlags, statusFlags, vehicleSignals, setBits, type AlarmFlags, type StatusFlags, type LoadState, type VehicleSignals } from './flags.ts';

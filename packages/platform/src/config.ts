@@ -16,7 +16,27 @@ export interface Config {
   auth: AuthSettings;
   retention: RetentionSettings;
   leadershipVehicles: LeadershipVehicleSettings;
+  encryption: EncryptionSettings;
 }
+
+/** Encryption at rest of positions and raw frames. */
+export interface EncryptionSettings {
+  /** Algorithm of new data keys: SM4-CTR with HMAC-SM3, or AES-256-GCM. */
+  algorithm: 'sm4-ctr-hmac-sm3' | 'aes-256-gcm';
+  /** A new data key is created for new data once the active one is this old. */
+  dataKeyPeriodDays: number;
+  /**
+   * File holding the master key (64 hex digits). GONGCHE_MASTER_KEY, the key itself, takes
+   * precedence. When neither is set, `serve` uses master.key in the data folder, creating it.
+   */
+  masterKeyFile: string | null;
+}
+
+export const defaultEncryptionSettings: EncryptionSettings = {
+  algorithm: 'sm4-ctr-hmac-sm3',
+  dataKeyPeriodDays: 30,
+  masterKeyFile: null,
+};
 
 export interface GatewaySettings {
   /** A connection that sends nothing for this long is closed and the terminal marked offline. */
@@ -144,6 +164,13 @@ export const defaultIngestSettings: IngestSettings = {
   maxFutureSkewS: 600,
 };
 
+function encryptionAlgorithm(): EncryptionSettings['algorithm'] {
+  const value = process.env.GONGCHE_ENCRYPTION_ALGORITHM;
+  if (value === undefined || value === '') return defaultEncryptionSettings.algorithm;
+  if (value !== 'sm4-ctr-hmac-sm3' && value !== 'aes-256-gcm') throw new Error(`GONGCHE_ENCRYPTION_ALGORITHM must be sm4-ctr-hmac-sm3 or aes-256-gcm, got "${value}"`);
+  return value;
+}
+
 function envPort(name: string, fallback: number): number {
   const value = process.env[name];
   if (value === undefined || value === '') return fallback;
@@ -166,6 +193,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     auth: { ...defaultAuthSettings },
     retention: { ...defaultRetentionSettings },
     leadershipVehicles: { ...defaultLeadershipVehicleSettings },
+    encryption: { ...defaultEncryptionSettings, masterKeyFile: process.env.GONGCHE_MASTER_KEY_FILE || null, algorithm: encryptionAlgorithm() },
     ...overrides,
   };
 }

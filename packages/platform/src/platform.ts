@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { AppError } from './errors.ts';
+import { attachKeyring, resolveMasterKey } from './crypto/setup.ts';
 import { openStore, type Store } from './store/db.ts';
 import { buildApi } from './api/app.ts';
 import { ensureFirstAdmin } from './security/first-admin.ts';
@@ -44,6 +45,9 @@ export async function startPlatform(config: Config, logger: Logger, options: { d
   };
 
   try {
+    const master = resolveMasterKey(config.encryption, config.dataDir, logger, { create: true });
+    const keyring = attachKeyring(store, master, config.encryption);
+    logger.info({ dataKeys: keyring.list().length, algorithm: config.encryption.algorithm }, 'data keys loaded');
     if (options.demo) await seedDemoFleet(store.db, logger);
 
     const gateway = await startGateway({ store, config, logger }).catch((error: unknown) => {

@@ -32,23 +32,34 @@ export type Capability =
   | 'users.manage'
   | 'second_factor.reset'
   | 'security.manage'
-  | 'audit.read';
+  | 'audit.read'
+  | 'rollout.read'
+  | 'rollout.manage'
+  | 'forms.read'
+  | 'forms.write'
+  | 'forms.review'
+  | 'exemptions.read'
+  | 'work_orders.read'
+  | 'work_orders.write'
+  | 'contracts.write';
 
 const registryAdmin: Capability[] = ['units.read', 'units.write', 'vehicles.read', 'vehicles.write', 'terminals.read', 'terminals.write'];
-const unitStaff: Capability[] = ['units.read', 'vehicles.read', 'terminals.read', 'positions.read', 'alarms.read', 'alarms.acknowledge'];
+const unitStaff: Capability[] = ['units.read', 'vehicles.read', 'terminals.read', 'positions.read', 'alarms.read', 'alarms.acknowledge', 'forms.read', 'forms.write', 'work_orders.read', 'contracts.write'];
+const rolloutAdmin: Capability[] = ['rollout.read', 'rollout.manage', 'forms.read', 'forms.review', 'exemptions.read', 'work_orders.read', 'work_orders.write', 'contracts.write'];
 
 // Three separated administrator duties (三员分立). sys_admin runs accounts and the registry but
 // reads no positions and no audit log. security_admin runs security policy, keys and second
 // factors. auditor reads the audit log only. No account has two roles.
 const grants: Record<Role, readonly Capability[]> = {
-  bureau_admin: [...registryAdmin, 'positions.read', 'alarms.read', 'alarms.acknowledge'],
-  inspector: ['units.read', 'vehicles.read', 'terminals.read', 'positions.read', 'alarms.read'],
-  unit_supervisor: unitStaff,
+  bureau_admin: [...registryAdmin, 'positions.read', 'alarms.read', 'alarms.acknowledge', ...rolloutAdmin],
+  inspector: ['units.read', 'vehicles.read', 'terminals.read', 'positions.read', 'alarms.read', 'rollout.read', 'forms.read', 'exemptions.read', 'work_orders.read'],
+  // Supervising departments give the preliminary opinion on their subordinate units' forms.
+  unit_supervisor: [...unitStaff, 'forms.review', 'exemptions.read'],
   unit_operator: unitStaff,
   // Installers bind terminals to vehicles and check them online; they see no positions.
-  installer: ['units.read', 'vehicles.read', 'terminals.read', 'terminals.write'],
-  // TODO: secrecy_reviewer gets 'exemptions.review' once exemption applications exist; until then it reads the registry only.
-  secrecy_reviewer: ['units.read', 'vehicles.read'],
+  installer: ['units.read', 'vehicles.read', 'terminals.read', 'terminals.write', 'work_orders.read', 'work_orders.write'],
+  // The Secrecy Bureau reviews exemption applications jointly with the bureau and sees nothing else of the rollout.
+  secrecy_reviewer: ['units.read', 'vehicles.read', 'exemptions.read', 'forms.review'],
   sys_admin: [...registryAdmin, 'users.manage'],
   security_admin: ['second_factor.reset', 'security.manage'],
   auditor: ['audit.read'],
@@ -199,3 +210,24 @@ export function statedReason(reason: string | undefined, settings: LeadershipVeh
 export function auditLeadershipView(store: Store, request: FastifyRequest, vehicleId: number, detail: Record<string, unknown>): void {
   appendAudit(store, { actor: requestActor(request), action: 'leadership.positions_viewed', objectType: 'vehicle', objectId: vehicleId, detail });
 }
+
+/** Review stages of a registration form and the role that gives each opinion. */
+export const reviewStageRoles = { preliminary: 'unit_supervisor', bureau: 'bureau_admin', secrecy: 'secrecy_reviewer' } as const satisfies Record<string, Role>;
+export type ReviewStage = keyof typeof reviewStageRoles;
+
+/** Throws 403 unless the user's role gives opinions at this review stage. */
+export function assertReviewRole(user: User, stage: ReviewStage): void {
+  if (user.role === reviewStageRoles[stage]) return;
+  throw forbidden(`Role ${user.role} may not give the ${stage} opinion; only ${reviewStageRoles[stage]} may`);
+}
+
+/**
+ * Throws 403 unless the user's unit supervises the form's unit, directly or higher up: a
+ * supervising department gives the preliminary opinion on its subordinate units, never on itself.
+ */
+export async function assertSupervisesUnit(db: Kysely<Database>, user: User, unitId: number): Promise<void> {
+  const subtree = user.unitId === null ? [] : await unitSubtree(db, user.unitId);
+  if (user.unitId !== unitId && subtree.includes(unitId)) return;
+  throw forbidden(`Unit ${user.unitId ?? 'none'} of user ${user.username} does not supervise unit ${unitId}; the preliminary opinion belongs to its supervising department`);
+}
+

@@ -21,6 +21,11 @@ import { alarmRoutes } from './routes/alarms.ts';
 import { userRoutes } from './routes/users.ts';
 import { secondFactorRoutes } from './routes/second-factor.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { rolloutBatchRoutes } from './routes/rollout-batches.ts';
+import { rolloutFormRoutes } from './routes/rollout-forms.ts';
+import { rolloutReviewRoutes } from './routes/rollout-reviews.ts';
+import { rolloutInstallationRoutes } from './routes/rollout-installation.ts';
+import { rolloutBulletinRoutes } from './routes/rollout-bulletins.ts';
 import { platformVersion } from './version.ts';
 
 const bodyLimitBytes = 1024 * 1024;
@@ -74,7 +79,7 @@ export async function buildApi(options: { store: Store; logger: Logger; gateway:
 
   const zodApp = app.withTypeProvider<ZodTypeProvider>() as ZodApp;
   const context: ApiOptions = options;
-  for (const routes of [healthRoutes, authRoutes, unitRoutes, vehicleRoutes, terminalRoutes, positionRoutes, alarmRoutes, auditRoutes, userRoutes, secondFactorRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, unitRoutes, vehicleRoutes, terminalRoutes, positionRoutes, alarmRoutes, auditRoutes, userRoutes, secondFactorRoutes, rolloutBatchRoutes, rolloutFormRoutes, rolloutReviewRoutes, rolloutInstallationRoutes, rolloutBulletinRoutes]) {
     await routes(zodApp, context);
   }
   return app;

@@ -49,6 +49,8 @@ export const unitOutput = z.object({
   supervisingUnitId: z.number().nullable(),
   vehicleQuota: z.number().nullable(),
   actualCount: z.number().nullable(),
+  staffName: z.string().nullable(),
+  staffPhone: z.string().nullable(),
   createdAt: isoTime,
   updatedAt: isoTime,
 });

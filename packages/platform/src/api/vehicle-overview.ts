@@ -1,5 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
+import type { Store } from '../store/db.ts';
+import { requireKeyring } from '../crypto/setup.ts';
+import { PositionReader } from '../ingest/sealed-rows.ts';
 import type { GatewayControl } from '../gateway/control.ts';
 import { toVehicle, type Vehicle } from '../registry/vehicles.ts';
 import { notFound } from '../errors.ts';
@@ -69,11 +72,13 @@ function overviewQuery(db: Kysely<Database>, filter: VehicleFilter, access: Last
           : eb.lit(false),
       ),
     )
+    .leftJoin('raw_frames as f', 'f.id', 'p.raw_frame_id')
     .selectAll('v')
     .select([
+      'f.id as f_id', 'f.message_id as f_message_id', 'f.serial as f_serial', 'f.received_at as f_received_at', 'f.sealed as f_sealed', 'p.frame_index as p_frame_index',
       't.id as t_id', 't.phone as t_phone', 't.last_seen_at as t_last_seen_at',
-      'p.device_time as p_time', 'p.received_at as p_received_at', 'p.latitude as p_latitude', 'p.longitude as p_longitude',
-      'p.speed_kmh as p_speed_kmh', 'p.course as p_course', 'p.acc as p_acc', 'p.fixed as p_fixed',
+      'p.id as p_id', 'p.terminal_id as p_terminal_id', 'p.dedupe_key as p_dedupe_key', 'p.sealed as p_sealed',
+      'p.device_time as p_time', 'p.received_at as p_received_at', 'p.acc as p_acc', 'p.fixed as p_fixed',
     ])
     .orderBy('v.id');
   if (filter.id !== undefined) query = query.where('v.id', '=', filter.id);
@@ -91,22 +96,26 @@ function viewOf(vehicle: Vehicle, access: LastPositionAccess): PositionView {
   return isLeadershipVehicle(vehicle) ? access.leadership : { kind: 'live' };
 }
 
-function toOverview(row: OverviewRow, gateway: GatewayControl, access: LastPositionAccess): VehicleOverview {
-  const { t_id, t_phone, t_last_seen_at, p_time, p_received_at, p_latitude, p_longitude, p_speed_kmh, p_course, p_acc, p_fixed, ...vehicleRow } = row;
+function toOverview(row: OverviewRow, gateway: GatewayControl, access: LastPositionAccess, reader: PositionReader): VehicleOverview {
+  const { t_id, t_phone, t_last_seen_at, p_id, p_terminal_id, p_dedupe_key, p_sealed, p_time, p_received_at, p_acc, p_fixed, p_frame_index, f_id, f_message_id, f_serial, f_received_at, f_sealed, ...vehicleRow } = row;
   const vehicle = toVehicle(vehicleRow);
+  const values = p_time === null || p_time === undefined ? null : reader.values({
+    id: p_id!, terminal_id: p_terminal_id!, dedupe_key: p_dedupe_key!, frame_index: p_frame_index!, sealed: p_sealed ?? null,
+    frame: { id: f_id!, terminal_id: p_terminal_id!, message_id: f_message_id!, serial: f_serial!, received_at: f_received_at!, sealed: f_sealed! },
+  });
   const view = viewOf(vehicle, access);
   return {
     ...vehicle,
     positionAccess: view.kind,
     positionsBefore: view.kind === 'delayed' ? iso(view.before) : null,
     terminal: t_id === null ? null : { id: t_id, phone: t_phone!, online: gateway.isOnline(t_id), lastSeenAt: t_last_seen_at === null ? null : iso(t_last_seen_at) },
-    lastPosition: p_time === null || p_time === undefined ? null : {
-      time: iso(p_time),
+    lastPosition: values === null ? null : {
+      time: iso(p_time!),
       receivedAt: iso(p_received_at!),
-      latitude: p_latitude!,
-      longitude: p_longitude!,
-      speedKmh: p_speed_kmh!,
-      course: p_course!,
+      latitude: values.latitude,
+      longitude: values.longitude,
+      speedKmh: values.speedKmh,
+      course: values.course,
       acc: p_acc === 1,
       fixed: p_fixed === 1,
     },
@@ -114,13 +123,14 @@ function toOverview(row: OverviewRow, gateway: GatewayControl, access: LastPosit
 }
 
 /** Lists vehicles with their terminal and the newest valid position that `access` allows (null otherwise). */
-export async function listVehicleOverviews(db: Kysely<Database>, gateway: GatewayControl, filter: VehicleFilter, access: LastPositionAccess): Promise<VehicleOverview[]> {
-  const rows = await overviewQuery(db, filter, access).execute();
-  return rows.map((row) => toOverview(row, gateway, access));
+export async function listVehicleOverviews(store: Store, gateway: GatewayControl, filter: VehicleFilter, access: LastPositionAccess): Promise<VehicleOverview[]> {
+  const rows = await overviewQuery(store.db, filter, access).execute();
+  const reader = new PositionReader(requireKeyring(store));
+  return rows.map((row) => toOverview(row, gateway, access, reader));
 }
 
-export async function getVehicleOverview(db: Kysely<Database>, gateway: GatewayControl, id: number, access: LastPositionAccess): Promise<VehicleOverview> {
-  const [overview] = await listVehicleOverviews(db, gateway, { id }, access);
+export async function getVehicleOverview(store: Store, gateway: GatewayControl, id: number, access: LastPositionAccess): Promise<VehicleOverview> {
+  const [overview] = await listVehicleOverviews(store, gateway, { id }, access);
   if (!overview) throw notFound('Vehicle', id);
   return overview;
 }

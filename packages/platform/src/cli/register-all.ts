@@ -6,3 +6,5 @@ import './registry-import.ts';
 import './user.ts';
 import './audit.ts';
 import './retention.ts';
+import './keys.ts';
+import './rollout.ts';

@@ -53,6 +53,7 @@ export class Keyring {
   readonly #settings: KeyringSettings;
   readonly #keys = new Map<number, DataKey>();
   #active: { key: DataKey; createdAt: number } | null = null;
+  #checkedAt = 0;
 
   private constructor(store: Store, master: MasterKey, settings: KeyringSettings) {
     this.#store = store;
@@ -63,13 +64,19 @@ export class Keyring {
   /** Loads and unwraps every data key; fails at once when the master key is not the one that wrapped them. */
   static load(store: Store, master: MasterKey, settings: KeyringSettings): Keyring {
     const keyring = new Keyring(store, master, settings);
-    const rows = store.sqlite.prepare('SELECT * FROM data_keys ORDER BY id').all() as DataKeyRow[];
-    for (const row of rows) {
-      const key = unwrap(master, row);
-      keyring.#keys.set(key.id, key);
-      if (row.retired_at === null) keyring.#active = { key, createdAt: row.created_at };
-    }
+    keyring.#loadNewer();
     return keyring;
+  }
+
+  /** Unwraps keys added since the last load, e.g. by `gongche keys rotate` in another process. */
+  #loadNewer(): void {
+    const newest = Math.max(0, ...this.#keys.keys());
+    const rows = this.#store.sqlite.prepare('SELECT * FROM data_keys WHERE id > ? ORDER BY id').all(newest) as DataKeyRow[];
+    for (const row of rows) {
+      const key = unwrap(this.#master, row);
+      this.#keys.set(key.id, key);
+      if (row.retired_at === null) this.#active = { key, createdAt: row.created_at };
+    }
   }
 
   get master(): MasterKey {
@@ -78,6 +85,11 @@ export class Keyring {
 
   /** Returns the key for new data, creating one when there is none or the active one is past its period. */
   activeKey(now = Date.now()): DataKey {
+    // A key rotated by another process is picked up within a few seconds.
+    if (now - this.#checkedAt > 5_000) {
+      this.#checkedAt = now;
+      this.#loadNewer();
+    }
     const periodMs = this.#settings.dataKeyPeriodDays * 86_400_000;
     if (!this.#active || now - this.#active.createdAt >= periodMs) return this.rotate(now);
     return this.#active.key;
@@ -107,6 +119,7 @@ export class Keyring {
   /** Verifies and decrypts a blob sealed under any key of this store. */
   open(blob: Buffer, aad: string, what: string): Buffer {
     const id = blobKeyId(blob);
+    if (!this.#keys.has(id)) this.#loadNewer();
     const key = this.#keys.get(id);
     if (!key) throw new AppError('GONGCHE_ERR_KEY_UNKNOWN', 500, `Stored ${what} was sealed under data key ${id}, which this store does not hold`, { value: id });
     return open(key, blob, aad, what);

@@ -17,13 +17,14 @@ export async function dispatchFrame(connection: TerminalConnection, frame: Frame
   const { header } = frame;
   connection.peer = { phone: header.phone, edition: header.edition, ...(header.protocolVersion !== undefined && { protocolVersion: header.protocolVersion }) };
 
-  if (header.subpackage) {
-    const joined = connection.assembler.add(frame, receivedAt);
-    if (!joined) {
+  const joined = header.subpackage !== undefined;
+  if (joined) {
+    const whole = connection.assembler.add(frame, receivedAt);
+    if (!whole) {
       connection.reply(header, Result.success);
       return;
     }
-    frame = joined;
+    frame = whole;
   }
 
   if (!connection.terminal && !allowedBeforeAuth.has(header.messageId)) {
@@ -47,7 +48,9 @@ export async function dispatchFrame(connection: TerminalConnection, frame: Frame
     connection.reply(header, unsupported ? Result.notSupported : Result.messageError);
     return;
   }
-  await route(connection, message, frame, receivedAt);
+  // A joined message is answered, and stored, under the serial of the package that completed it.
+  if (joined) message.header = { ...message.header, serial: header.serial };
+  await route(connection, message, frame, receivedAt, joined);
 }
 
 function refuseUnauthenticated(connection: TerminalConnection, frame: Frame): void {
@@ -58,7 +61,7 @@ function refuseUnauthenticated(connection: TerminalConnection, frame: Frame): vo
   if (connection.unauthenticatedFrames >= maxUnauthenticatedFrames) connection.close('not_authenticated');
 }
 
-async function route(connection: TerminalConnection, message: Message, frame: Frame, receivedAt: number): Promise<void> {
+async function route(connection: TerminalConnection, message: Message, frame: Frame, receivedAt: number, joined: boolean): Promise<void> {
   switch (message.messageId) {
     case 0x0100:
       return handleRegistration(connection, message.header, message.body);
@@ -72,12 +75,12 @@ async function route(connection: TerminalConnection, message: Message, frame: Fr
       connection.close('logout');
       return;
     case 0x0200:
-      return handleLocation(connection, message.header, frame, [message.body], null, receivedAt);
+      return handleLocation(connection, message.header, frame, [message.body], null, receivedAt, joined);
     case 0x0201:
       connection.pending.settle(message.body.replySerial, message);
-      return handleLocation(connection, message.header, frame, [message.body.position], null, receivedAt);
+      return handleLocation(connection, message.header, frame, [message.body.position], null, receivedAt, joined);
     case 0x0704:
-      return handleLocation(connection, message.header, frame, message.body.positions, message.body.type, receivedAt);
+      return handleLocation(connection, message.header, frame, message.body.positions, message.body.type, receivedAt, joined);
     case 0x0702:
       return handleDriverIdentity(connection, message.header, frame, message.body, receivedAt);
     case 0x0001:

@@ -12,6 +12,8 @@ export interface IngestReport {
   positions: Position[];
   /** null for 0x0200/0x0201, the 0x0704 batch type otherwise. */
   batchType: number | null;
+  /** Set when the frame was joined from subpackages: its stored content cannot be decoded again. */
+  joined: boolean;
 }
 
 /** What happened to a report once its group was committed. */
@@ -22,16 +24,6 @@ export interface IngestResult {
   invalid: { index: number; reason: InvalidReason }[];
   /** Set when this report opened a new emergency alarm. */
   emergencyAlarmOpened: boolean;
-}
-
-/**
- * Identity of a report within its terminal, independent of the message serial, so a resent
- * report is stored once. It starts with the BCD device time; numbers are base 36 to keep
- * the unique index small.
- */
-export function dedupeKey(p: Position): string {
-  const n = (x: number) => Math.round(x).toString(36);
-  return `${p.timeBcd}|${n(p.alarm)}|${n(p.status)}|${n(p.latitude * 1e6)}|${n(p.longitude * 1e6)}|${n(p.altitudeM)}|${n(p.speedKmh * 10)}|${n(p.course)}`;
 }
 
 /** Returns the order in which a batch's positions are assessed: by device time, invalid times last, stable. */

@@ -7,13 +7,13 @@ import type SqliteDatabase from 'better-sqlite3';
 export function prepareIngestStatements(sqlite: SqliteDatabase.Database) {
   return {
     insertFrame: sqlite.prepare(
-      'INSERT INTO raw_frames (terminal_id, received_at, message_id, serial, content) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO raw_frames (terminal_id, received_at, message_id, serial, sealed) VALUES (?, ?, ?, ?, ?)',
     ),
     deleteFrame: sqlite.prepare('DELETE FROM raw_frames WHERE id = ?'),
     insertPosition: sqlite.prepare(
-      `INSERT OR IGNORE INTO positions (terminal_id, vehicle_id, raw_frame_id, device_time, received_at, latitude, longitude,
-         altitude_m, speed_kmh, course, alarm, status, acc, fixed, batch_type, items, valid, invalid_reason, dedupe_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO positions (terminal_id, vehicle_id, raw_frame_id, frame_index, device_time, received_at,
+         alarm, status, acc, fixed, batch_type, sealed, valid, invalid_reason, dedupe_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     openEmergency: sqlite.prepare(
       `INSERT INTO emergency_alarms (terminal_id, vehicle_id, alarm_serial, started_at, last_report_at, state)

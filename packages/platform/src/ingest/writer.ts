@@ -3,7 +3,11 @@ import type { IngestSettings } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/db.ts';
 import { assessPosition } from './assess.ts';
-import { dedupeKey, deviceTimeOrder, type IngestReport, type IngestResult } from './report.ts';
+import { deviceTimeOrder, type IngestReport, type IngestResult } from './report.ts';
+import { dedupeKey, encodePositionValues } from './position-record.ts';
+import { frameAad, positionAad } from './sealed-rows.ts';
+import { requireKeyring } from '../crypto/setup.ts';
+import type { Sealer } from '../crypto/envelope.ts';
 import { prepareIngestStatements, type IngestStatements } from './statements.ts';
 import { WalSync } from './wal-sync.ts';
 
@@ -36,6 +40,7 @@ export class IngestWriter {
   #closed = false;
   /** Set when commits must survive power loss: they then run at NORMAL and the WAL is synced off-thread. */
   readonly #walSync: WalSync | null;
+  readonly #dedupeSecret: Buffer;
 
   constructor(store: Store, settings: IngestSettings, logger: Logger, observer: IngestObserver = {}) {
     this.#store = store;
@@ -44,6 +49,7 @@ export class IngestWriter {
     this.#logger = logger;
     this.#observer = observer;
     this.#walSync = store.synchronous === 'FULL' && store.file !== ':memory:' ? new WalSync(store.file) : null;
+    this.#dedupeSecret = requireKeyring(store).master.dedupeKey;
   }
 
   /** Reports waiting for the next commit. */
@@ -90,7 +96,9 @@ export class IngestWriter {
   }
 
   #commit(group: Pending[]): IngestResult[] {
-    const write = this.#store.sqlite.transaction(() => group.map((p) => this.#write(p.report)));
+    // One sealer per group: its single SM4 key stream saves a cipher set-up per value.
+    const sealer = requireKeyring(this.#store).sealer();
+    const write = this.#store.sqlite.transaction(() => group.map((p) => this.#write(p.report, sealer)));
     if (!this.#walSync) return write();
     // Nothing else runs on this connection until the synchronous mode is restored.
     this.#store.sqlite.pragma('synchronous = NORMAL');
@@ -108,9 +116,10 @@ export class IngestWriter {
     this.#walSync?.close();
   }
 
-  #write(report: IngestReport): IngestResult {
+  #write(report: IngestReport, sealer: Sealer): IngestResult {
     const { terminal, header, receivedAt } = report;
-    const frame = this.#statements.insertFrame.run(terminal.id, receivedAt, header.messageId, header.serial, report.content);
+    const sealedFrame = sealer.seal(report.content, frameAad(terminal.id, header.messageId, header.serial, receivedAt));
+    const frame = this.#statements.insertFrame.run(terminal.id, receivedAt, header.messageId, header.serial, sealedFrame);
     const rawFrameId = Number(frame.lastInsertRowid);
     const result: IngestResult = { rawFrameId, stored: 0, duplicates: 0, invalid: [], emergencyAlarmOpened: false };
 
@@ -118,7 +127,7 @@ export class IngestWriter {
       const position = report.positions[index]!;
       const reason = assessPosition(terminal.track, position, receivedAt, this.#settings);
       if (reason) result.invalid.push({ index, reason });
-      const inserted = this.#insertPosition(report, rawFrameId, position, reason);
+      const inserted = this.#insertPosition(report, rawFrameId, index, reason, sealer);
       if (inserted) result.stored++;
       else result.duplicates++;
     }
@@ -133,13 +142,19 @@ export class IngestWriter {
     return result;
   }
 
-  #insertPosition(report: IngestReport, rawFrameId: number, p: Position, reason: string | null): boolean {
+  /**
+   * Stores one position. Its coordinates and the other sealed values are read back from the
+   * sealed raw frame, so each report costs one seal; only a frame joined from subpackages,
+   * which cannot be decoded on its own again, gets its positions' values sealed separately.
+   */
+  #insertPosition(report: IngestReport, rawFrameId: number, index: number, reason: string | null, sealer: Sealer): boolean {
     const { terminal } = report;
-    const items = JSON.stringify(p.items.map((item) => [item.id, item.raw.toString('hex')]));
+    const p = report.positions[index]!;
+    const key = dedupeKey(p, this.#dedupeSecret);
+    const sealed = report.joined ? sealer.seal(encodePositionValues(p), positionAad(terminal.id, key)) : null;
     const info = this.#statements.insertPosition.run(
-      terminal.id, terminal.vehicleId, rawFrameId, p.time?.getTime() ?? null, report.receivedAt,
-      p.latitude, p.longitude, p.altitudeM, p.speedKmh, p.course, p.alarm, p.status,
-      p.acc ? 1 : 0, p.fixed ? 1 : 0, report.batchType, items, reason ? 0 : 1, reason, dedupeKey(p),
+      terminal.id, terminal.vehicleId, rawFrameId, index, p.time?.getTime() ?? null, report.receivedAt,
+      p.alarm, p.status, p.acc ? 1 : 0, p.fixed ? 1 : 0, report.batchType, sealed, reason ? 0 : 1, reason, key,
     );
     return info.changes > 0;
   }

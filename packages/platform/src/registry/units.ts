@@ -15,6 +15,8 @@ export interface Unit {
   supervisingUnitId: number | null;
   vehicleQuota: number | null;
   actualCount: number | null;
+  staffName: string | null;
+  staffPhone: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -31,6 +33,8 @@ export function toUnit(row: Selectable<UnitTable>): Unit {
     supervisingUnitId: row.supervising_unit_id,
     vehicleQuota: row.vehicle_quota,
     actualCount: row.actual_count,
+    staffName: row.staff_name,
+    staffPhone: row.staff_phone,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };
@@ -47,6 +51,8 @@ function toRow(input: Partial<UnitInput>) {
     ...(input.supervisingUnitId !== undefined && { supervising_unit_id: input.supervisingUnitId ?? null }),
     ...(input.vehicleQuota !== undefined && { vehicle_quota: input.vehicleQuota ?? null }),
     ...(input.actualCount !== undefined && { actual_count: input.actualCount ?? null }),
+    ...(input.staffName !== undefined && { staff_name: input.staffName ?? null }),
+    ...(input.staffPhone !== undefined && { staff_phone: input.staffPhone ?? null }),
   };
 }
 

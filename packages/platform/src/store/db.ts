@@ -4,10 +4,12 @@ import { Worker } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.ts';
+import type { Keyring } from '../crypto/keyring.ts';
 import { initial } from './migrations/001-initial.ts';
 import { audit } from './migrations/002-audit.ts';
 import { accounts } from './migrations/003-accounts.ts';
 import { dataKeys } from './migrations/004-data-keys.ts';
+import { rollout } from './migrations/005-rollout.ts';
 
 /** An open store: the Kysely query builder and, for the ingest hot path, the raw SQLite handle. */
 export interface Store {
@@ -16,6 +18,8 @@ export interface Store {
   file: string;
   /** The synchronous mode asked for: FULL makes every ingest commit durable on power loss. */
   synchronous: 'FULL' | 'NORMAL';
+  /** Data keys for sealed columns; set by attachKeyring (src/crypto/setup.ts) after opening. */
+  keyring: Keyring | null;
   close(): Promise<void>;
 }
 
@@ -24,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '002-audit': audit,
   '003-accounts': accounts,
   '004-data-keys': dataKeys,
+  '005-rollout': rollout,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -59,6 +64,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     sqlite,
     file: options.file,
     synchronous: options.synchronous ?? 'FULL',
+    keyring: null,
     async close() {
       await checkpointer?.stop();
       await db.destroy();

@@ -15,6 +15,18 @@ export interface Database {
   users: UserTable;
   auth_sessions: AuthSessionTable;
   audit_log: AuditLogTable;
+  rollout_batches: RolloutBatchTable;
+  rollout_phases: RolloutPhaseTable;
+  rollout_overrides: RolloutOverrideTable;
+  rollout_settings: RolloutSettingTable;
+  rollout_forms: RolloutFormTable;
+  rollout_form_lines: RolloutFormLineTable;
+  rollout_reviews: RolloutReviewTable;
+  rollout_letters: RolloutLetterTable;
+  rollout_contracts: RolloutContractTable;
+  rollout_work_orders: RolloutWorkOrderTable;
+  rollout_acceptances: RolloutAcceptanceTable;
+  rollout_bulletins: RolloutBulletinTable;
 }
 
 export interface UnitTable {
@@ -29,6 +41,9 @@ export interface UnitTable {
   supervising_unit_id: number | null;
   vehicle_quota: number | null;
   actual_count: number | null;
+  /** The unit's designated staff for the rollout (专人) and their phone. */
+  staff_name: string | null;
+  staff_phone: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -92,8 +107,8 @@ export interface RawFrameTable {
   received_at: number;
   message_id: number;
   serial: number;
-  /** Unescaped header, body and check code, as received. */
-  content: Buffer;
+  /** Unescaped header, body and check code as received, sealed (see src/crypto/envelope.ts). */
+  sealed: Buffer;
 }
 
 export interface PositionTable {
@@ -104,19 +119,20 @@ export interface PositionTable {
   /** Device time (UTC ms); null when the terminal's BCD time was invalid. */
   device_time: number | null;
   received_at: number;
-  latitude: number;
-  longitude: number;
-  altitude_m: number;
-  speed_kmh: number;
-  course: number;
   alarm: number;
   status: number;
   acc: number;
   fixed: number;
   /** null for a live 0x0200/0x0201 report, 0 or 1 for the batch type of a 0x0704 item. */
   batch_type: number | null;
-  /** Additional-information items as JSON: [[id, hex], ...]. */
-  items: string;
+  /** Index of this position among those its raw frame carries (0x0704 item order; 0 otherwise). */
+  frame_index: number;
+  /**
+   * Null when the values are read from the sealed raw frame. Set, to the sealed coordinates,
+   * altitude, speed, course and items (src/ingest/position-record.ts), only when the frame was
+   * joined from subpackages, because such a frame cannot be decoded again on its own.
+   */
+  sealed: Buffer | null;
   /** 1 when the fix may be used in tracks; 0 with a reason otherwise. */
   valid: number;
   invalid_reason: string | null;
@@ -187,4 +203,154 @@ export interface AuditLogTable {
   detail: string;
   prev_digest: string;
   digest: string;
+}
+
+/** A rollout batch (批次); scope_rule is JSON, see src/rollout/scope.ts. */
+export interface RolloutBatchTable {
+  id: Generated<number>;
+  number: number;
+  name: string;
+  scope_rule: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Deadline of one phase of a batch: registration, review, installation, acceptance or data_security. */
+export interface RolloutPhaseTable {
+  batch_id: number;
+  phase: string;
+  due_at: number;
+}
+
+/** A manual assignment of a unit or vehicle (object_type) to a batch, overriding the scope rules. */
+export interface RolloutOverrideTable {
+  id: Generated<number>;
+  object_type: string;
+  object_id: number;
+  batch_id: number;
+  reason: string;
+  created_by: number | null;
+  created_at: number;
+}
+
+/** A rollout setting as JSON; defaults live in src/rollout/settings.ts. */
+export interface RolloutSettingTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+/** A registration form (登记表) of one unit for one batch; state is draft, submitted, reviewed or locked. */
+export interface RolloutFormTable {
+  id: Generated<number>;
+  unit_id: number;
+  batch_id: number;
+  state: string;
+  /** Review round: a form returned for correction starts the next round. */
+  round: Generated<number>;
+  staff_name: string | null;
+  staff_phone: string | null;
+  vehicle_quota: number | null;
+  actual_count: number | null;
+  /** Filling date, YYYY-MM-DD. */
+  filled_on: string | null;
+  created_by: number | null;
+  submitted_at: number | null;
+  locked_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A vehicle on a form: list is install or exempt. A vehicle whose exemption a review rejected is on install with rejected_by_review_id. */
+export interface RolloutFormLineTable {
+  id: Generated<number>;
+  form_id: number;
+  vehicle_id: number;
+  list: string;
+  exempt_reason: string | null;
+  remarks: string | null;
+  rejected_by_review_id: number | null;
+}
+
+/** One opinion on a form: stage preliminary, bureau or secrecy; decision approve, reject or return. */
+export interface RolloutReviewTable {
+  id: Generated<number>;
+  form_id: number;
+  round: number;
+  stage: string;
+  decision: string;
+  comment: string;
+  seal_text: string;
+  /** JSON array of the vehicle ids whose exemption this opinion rejected. */
+  rejected_vehicle_ids: string;
+  reviewer_id: number;
+  reviewer_unit_id: number | null;
+  created_at: number;
+}
+
+/** A reply letter (函复); content is the letter as JSON, fixed at issue. */
+export interface RolloutLetterTable {
+  id: Generated<number>;
+  form_id: number;
+  unit_id: number;
+  batch_id: number;
+  year: number;
+  serial: number;
+  document_number: string;
+  content: string;
+  issued_by: number | null;
+  issued_at: number;
+}
+
+/** An installation contract of a unit, or the bureau's confidentiality agreement with the operator (unit_id null). */
+export interface RolloutContractTable {
+  id: Generated<number>;
+  kind: string;
+  unit_id: number | null;
+  number: string;
+  signed_on: string;
+  counterparty: string;
+  file_name: string;
+  file_sha256: string;
+  file_content: Buffer;
+  created_by: number | null;
+  created_at: number;
+}
+
+/** An installation work order; state open, completed or cancelled. completed_at is when the debugging check first passed. */
+export interface RolloutWorkOrderTable {
+  id: Generated<number>;
+  unit_id: number;
+  batch_id: number;
+  vehicle_id: number;
+  planned_date: string;
+  state: string;
+  terminal_id: number | null;
+  bound_at: number | null;
+  completed_at: number | null;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The bureau's acceptance of one unit's installation in one batch; checklist is the JSON checklist at sign-off. */
+export interface RolloutAcceptanceTable {
+  id: Generated<number>;
+  unit_id: number;
+  batch_id: number;
+  checklist: string;
+  remarks: string;
+  inspector_id: number;
+  signed_at: number;
+}
+
+/** A published bulletin (通报): kind installation or inspection; content is JSON with one row per unit. */
+export interface RolloutBulletinTable {
+  id: Generated<number>;
+  kind: string;
+  batch_id: number;
+  title: string;
+  content: string;
+  generated_at: number;
+  published_by: number | null;
 }

@@ -20,7 +20,7 @@ const range = 'from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z';
 
 async function fleetWithAlarm(unit: string, plate: string, phone: string): Promise<Fleet> {
   const ids = await insertFleetVehicle(h.store.db, unit, plate, phone);
-  await insertPositions(h.store.db, ids, [{ deviceTime: Date.parse('2024-05-01T08:00:00Z') }]);
+  await insertPositions(h.store, ids, [{ deviceTime: Date.parse('2024-05-01T08:00:00Z') }]);
   const now = Date.now();
   const alarm = await h.store.db
     .insertInto('emergency_alarms')

@@ -6,6 +6,7 @@ import { defaultConfig, type AuthSettings, type LeadershipVehicleSettings } from
 import { base32Decode, totp } from '../../src/security/totp.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openStore, type Store } from '../../src/store/db.ts';
+import { attachTestKeyring } from '../helpers/keyring.ts';
 import { buildApi } from '../../src/api/app.ts';
 import { noGateway, type GatewayControl } from '../../src/gateway/control.ts';
 import { createUser, type Role } from '../../src/security/users.ts';
@@ -51,6 +52,7 @@ export async function startHarness(gateway: GatewayControl = noGateway, settings
     leadershipVehicles: { ...base.leadershipVehicles, ...settings.leadershipVehicles },
   };
   const store = await openStore({ file: path.join(dir, 'gongche.db'), synchronous: 'NORMAL' });
+  attachTestKeyring(store);
   const app = await buildApi({ store, logger: createLogger(), gateway, config });
   await app.ready();
   return {

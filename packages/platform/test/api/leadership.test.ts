@@ -18,7 +18,7 @@ async function fleet(settings: HarnessSettings = {}) {
   await h.store.db.updateTable('vehicles').set({ usage_nature: '领导保障用车', leader_rank: '副厅级' }).where('id', '=', leader.vehicleId).execute();
   await h.store.db.updateTable('vehicles').set({ usage_nature: '一般公务用车' }).where('id', '=', general.vehicleId).execute();
   for (const ids of [leader, general]) {
-    await insertPositions(h.store.db, ids, [{ deviceTime: old, latitude: 39.1 }, { deviceTime: recent, latitude: 39.2 }]);
+    await insertPositions(h.store, ids, [{ deviceTime: old, latitude: 39.1 }, { deviceTime: recent, latitude: 39.2 }]);
   }
   return { h, leader, general };
 }

@@ -16,7 +16,7 @@ before(async () => {
   admin = await h.loginAs('bureau_admin');
   own = await insertFleetVehicle(h.store.db, '喀什地区轨迹测试单位甲', '新Q90001', '013912300001');
   other = await insertFleetVehicle(h.store.db, '喀什地区轨迹测试单位乙', '新Q90002', '013912300002');
-  await insertPositions(h.store.db, own, [
+  await insertPositions(h.store, own, [
     { deviceTime: t0 + 60_000, latitude: 39.2, longitude: 76.2 },
     { deviceTime: t0, latitude: 39.1, longitude: 76.1 },
     { deviceTime: t0 + 90_000, latitude: 45.0, longitude: 80.0, valid: false, invalidReason: 'impossible_jump' },
@@ -24,7 +24,7 @@ before(async () => {
     { deviceTime: null, receivedAt: t0 + 30_000, latitude: 39.15, longitude: 76.15, valid: false, invalidReason: 'invalid_time' },
     { deviceTime: t0 - 86_400_000, latitude: 38.0, longitude: 75.0 },
   ]);
-  await insertPositions(h.store.db, other, [{ deviceTime: t0, latitude: 40.0 }]);
+  await insertPositions(h.store, other, [{ deviceTime: t0, latitude: 40.0 }]);
 });
 after(async () => h.close());
 

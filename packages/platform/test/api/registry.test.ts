@@ -109,7 +109,7 @@ describe('vehicles', () => {
   test('list shows terminal and newest valid fix', async () => {
     const ids = await insertFleetVehicle(h.store.db, '喀什地区位置测试单位', '新Q70001', '013912340001');
     const t0 = Date.parse('2024-05-01T08:00:00Z');
-    await insertPositions(h.store.db, ids, [
+    await insertPositions(h.store, ids, [
       { deviceTime: t0, latitude: 39.1 },
       { deviceTime: t0 + 120_000, latitude: 39.3, valid: false },
       { deviceTime: t0 + 60_000, latitude: 39.2, receivedAt: t0 + 3_600_000 },
@@ -134,7 +134,7 @@ describe('vehicles', () => {
 
   test('sys_admin sees vehicles without positions', async () => {
     const ids = await insertFleetVehicle(h.store.db, '喀什地区位置测试单位二', '新Q70002', '013912340002');
-    await insertPositions(h.store.db, ids, [{ deviceTime: Date.now() - 1000 }]);
+    await insertPositions(h.store, ids, [{ deviceTime: Date.now() - 1000 }]);
     const sysAdmin = await h.loginAs('sys_admin');
     const one = await get(`/api/vehicles/${ids.vehicleId}`, sysAdmin);
     assert.equal(one.statusCode, 200);

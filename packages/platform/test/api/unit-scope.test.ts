@@ -27,7 +27,7 @@ before(async () => {
   sibling = await insertFleetVehicle(h.store.db, '喀什地区卫生健康委员会', '新Q40004', '013940000004');
   await supervise(child.unitId, root.unitId);
   await supervise(grandchild.unitId, child.unitId);
-  for (const ids of [root, child, grandchild, sibling]) await insertPositions(h.store.db, ids, [{ deviceTime: Date.now() - 60_000 }]);
+  for (const ids of [root, child, grandchild, sibling]) await insertPositions(h.store, ids, [{ deviceTime: Date.now() - 60_000 }]);
 });
 after(async () => h.close());
 

@@ -104,7 +104,7 @@ describe('audited actions', () => {
 
   test('a read of positions records who, which vehicle, the span, the format and the count', async () => {
     const ids = await insertFleetVehicle(h.store.db, '喀什地区审计测试单位', '新Q20001', '013922220001');
-    await insertPositions(h.store.db, ids, [{ deviceTime: Date.parse('2024-05-01T02:00:00Z') }, { deviceTime: Date.parse('2024-05-01T03:00:00Z') }]);
+    await insertPositions(h.store, ids, [{ deviceTime: Date.parse('2024-05-01T02:00:00Z') }, { deviceTime: Date.parse('2024-05-01T03:00:00Z') }]);
     const url = `/api/vehicles/${ids.vehicleId}/positions?from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z&format=geojson`;
     assert.equal((await h.app.inject({ method: 'GET', url, headers: bearer(admin) })).statusCode, 200);
     const [entry] = await entries(`action=positions.read&objectType=vehicle&objectId=${ids.vehicleId}`);

@@ -116,3 +116,27 @@ describe('master key', () => {
     }
   });
 });
+
+describe('keyring shared between processes', () => {
+  it('picks up a key rotated by another process', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongche-keys-shared-'));
+    const file = path.join(dir, 'gongche.db');
+    const master = newMaster();
+    const server = await openStore({ file, synchronous: 'NORMAL' });
+    const tool = await openStore({ file, synchronous: 'NORMAL' });
+    try {
+      const running = Keyring.load(server, master, settings);
+      const t0 = Date.parse('2026-03-01T00:00:00Z');
+      const first = running.activeKey(t0);
+      const rotated = Keyring.load(tool, master, settings).rotate(t0 + 1000);
+      assert.equal(running.activeKey(t0 + 2000).id, first.id, 'not checked again within 5 s');
+      assert.equal(running.activeKey(t0 + 10_000).id, rotated.id);
+      const blob = Keyring.load(tool, master, settings).sealer(t0 + 1000).seal(Buffer.from('x'), 'r');
+      assert.equal(running.open(blob, 'r', 'v').toString(), 'x');
+    } finally {
+      await tool.close();
+      await server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { it } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { attachTestKeyring } from '../helpers/keyring.ts';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../src/store/db.ts';
 import { createUnit } from '../../src/registry/units.ts';
@@ -19,13 +21,14 @@ const child = fileURLToPath(new URL('../helpers/gateway-child.ts', import.meta.u
 it('keeps every acknowledged report when the gateway process is killed', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongche-kill-'));
   const file = path.join(dir, 'gongche.db');
+  const masterHex = randomBytes(32).toString('hex');
   const seed = await openStore({ file });
   const unit = await createUnit(seed.db, unitInput.parse({ name: '喀什地区耐久测试单位' }));
   const vehicle = await createVehicle(seed.db, vehicleInput.parse({ unitId: unit.id, plate: '新Q30001' }));
   const terminal = await createTerminal(seed.db, terminalInput.parse({ phone: '013900000041', vehicleId: vehicle.id }));
   await seed.close();
 
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, dir, masterHex], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const [line] = (await once(proc.stdout, 'data')) as [Buffer];
     const port = Number(line.toString().trim());
@@ -46,6 +49,7 @@ it('keeps every acknowledged report when the gateway process is killed', async (
     acknowledged.push(serials[150]!);
 
     const reopened = await openStore({ file });
+    attachTestKeyring(reopened, masterHex);
     const stored = await reopened.db.selectFrom('positions').select('device_time').where('terminal_id', '=', terminal.id).execute();
     await reopened.close();
     const storedTimes = new Set(stored.map((r) => r.device_time));

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { encodeMessage } from '@gongche/jt808';
+import { encodeBody, encodeMessage, encodeSubpackages } from '@gongche/jt808';
 import { RawTerminal, startTestGateway, type TestGateway } from '../helpers/gateway-harness.ts';
 import { position } from '../helpers/positions.ts';
 import { gbkCodec } from '../../src/text-codec.ts';
+import { openFrame, PositionReader } from '../../src/ingest/sealed-rows.ts';
+import { positionsWithFrames, sealedRow } from '../../src/api/positions-query.ts';
 
 const settle = () => new Promise((r) => setTimeout(r, 30));
 
@@ -32,16 +34,19 @@ describe('gateway location ingest', () => {
     assert.ok(row);
     assert.equal(row.vehicle_id, ids.vehicleId);
     assert.equal(row.device_time, time.getTime());
-    assert.equal(row.latitude, 39.467712);
-    assert.equal(row.longitude, 75.993823);
-    assert.equal(row.speed_kmh, 36.5);
+    const joined = await positionsWithFrames(t.store.db).where('positions.id', '=', row.id).executeTakeFirstOrThrow();
+    const values = new PositionReader(t.store.keyring!).values(sealedRow(joined));
+    assert.equal(row.sealed, null);
+    assert.equal(values.latitude, 39.467712);
+    assert.equal(values.longitude, 75.993823);
+    assert.equal(values.speedKmh, 36.5);
+    assert.deepEqual(values.items, [[1, '00000400']]);
     assert.equal(row.valid, 1);
     assert.equal(row.batch_type, null);
-    assert.deepEqual(JSON.parse(row.items), [[1, '00000400']]);
     const frame = await t.store.db.selectFrom('raw_frames').selectAll().where('id', '=', row.raw_frame_id).executeTakeFirstOrThrow();
     assert.equal(frame.message_id, 0x0200);
     assert.equal(frame.serial, serial);
-    assert.equal(frame.content.readUInt16BE(0), 0x0200);
+    assert.equal(openFrame(t.store.keyring!, frame).readUInt16BE(0), 0x0200);
   });
 
   it('stores a resent report with a new serial only once', async () => {
@@ -214,6 +219,36 @@ describe('gateway alarm confirmation after reconnect', () => {
       const alarm = await t.store.db.selectFrom('emergency_alarms').selectAll().executeTakeFirstOrThrow();
       assert.ok(alarm.confirmation_sent_at);
       second.close();
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('gateway subpackaged batch', () => {
+  it('stores a blind-area batch that arrives in subpackages and reads its positions back', async () => {
+    const t = await startTestGateway();
+    try {
+      await t.addTerminal('013900000024', '新Q20024');
+      const client = await RawTerminal.connect(t.gateway.port, '013900000024');
+      await client.login('新Q20024');
+      const base = Date.parse('2026-12-04T01:00:00Z');
+      const batch = Array.from({ length: 12 }, (_, i) => position({ time: new Date(base + i * 30_000), latitude: 39.45 + i * 0.001 }));
+      const body = encodeBody({ edition: '2013', phone: '013900000024', serial: 0 }, { messageId: 0x0704, body: { type: 1, count: batch.length, positions: batch } }, { text: gbkCodec });
+      const packages = encodeSubpackages({ edition: '2013', phone: '013900000024', serial: 100 }, 0x0704, body, 200);
+      assert.ok(packages.length > 1);
+      for (const wire of packages) client.write(wire);
+      for (let i = 0; i < packages.length; i++) assert.equal(await client.ack(100 + i), 0, `package ${i + 1}`);
+      await new Promise((r) => setTimeout(r, 50));
+
+      const rows = await positionsWithFrames(t.store.db).orderBy('device_time').execute();
+      assert.equal(rows.length, 12);
+      const reader = new PositionReader(t.store.keyring!);
+      rows.forEach((row, i) => {
+        assert.notEqual(row.sealed, null);
+        assert.equal(reader.values(sealedRow(row)).latitude, Number((39.45 + i * 0.001).toFixed(6)));
+      });
+      client.close();
     } finally {
       await t.close();
     }

@@ -12,6 +12,7 @@ import { createVehicle } from '../../src/registry/vehicles.ts';
 import { createTerminal } from '../../src/registry/terminals.ts';
 import { unitInput, vehicleInput, terminalInput } from '../../src/registry/schemas.ts';
 import { gbkCodec } from '../../src/text-codec.ts';
+import { attachTestKeyring } from './keyring.ts';
 
 export interface TestGateway {
   dir: string;
@@ -29,6 +30,7 @@ export async function startTestGateway(configure: (config: Config) => void = () 
   const config = defaultConfig({ dataDir: dir, jt808Host: '127.0.0.1', jt808Port: 0 });
   configure(config);
   const store = await openStore({ file: path.join(dir, 'gongche.db'), synchronous: 'NORMAL' });
+  attachTestKeyring(store);
   const logger = createLogger();
   const gateway = await startGateway({ store, config, logger });
   const unit = await createUnit(store.db, unitInput.parse({ name: '喀什地区测试单位' }));

@@ -20,12 +20,13 @@ let dedupe = 0;
 /** Stores one frame and its position received at the given time; returns their ids. */
 function stored(ids: { terminalId: number; vehicleId: number }, receivedAt: number) {
   const frame = t.store.sqlite
-    .prepare('INSERT INTO raw_frames (terminal_id, received_at, message_id, serial, content) VALUES (?, ?, 512, 1, ?)')
+    .prepare('INSERT INTO raw_frames (terminal_id, received_at, message_id, serial, sealed) VALUES (?, ?, 512, 1, ?)')
     .run(ids.terminalId, receivedAt, Buffer.from([2, 0]));
   const position = t.store.sqlite
     .prepare(
-      `INSERT INTO positions (terminal_id, vehicle_id, raw_frame_id, device_time, received_at, latitude, longitude, altitude_m, speed_kmh, course, alarm, status, acc, fixed, batch_type, items, valid, invalid_reason, dedupe_key)
-       VALUES (?, ?, ?, ?, ?, 39.47, 75.99, 1290, 30, 90, 0, 3, 1, 1, NULL, '[]', 1, NULL, ?)`,
+      // The purge never opens sealed values, so a placeholder blob is enough here.
+      `INSERT INTO positions (terminal_id, vehicle_id, raw_frame_id, frame_index, device_time, received_at, alarm, status, acc, fixed, batch_type, sealed, valid, invalid_reason, dedupe_key)
+       VALUES (?, ?, ?, 0, ?, ?, 0, 3, 1, 1, NULL, x'00', 1, NULL, ?)`,
     )
     .run(ids.terminalId, ids.vehicleId, frame.lastInsertRowid, receivedAt, receivedAt, `k${++dedupe}`);
   return { frameId: Number(frame.lastInsertRowid), positionId: Number(position.lastInsertRowid) };
@@ -45,7 +46,7 @@ async function fleet() {
     aYoung: stored(a, daysAgo(10)),
     bBeforeAlarm: stored(b, daysAgo(390)),
     bInAlarm: stored(b, alarmStart + 10 * 60_000),
-    driverFrame: Number(t.store.sqlite.prepare('INSERT INTO raw_frames (terminal_id, received_at, message_id, serial, content) VALUES (?, ?, 1794, 2, ?)').run(a.terminalId, daysAgo(500), Buffer.from([7, 2])).lastInsertRowid),
+    driverFrame: Number(t.store.sqlite.prepare('INSERT INTO raw_frames (terminal_id, received_at, message_id, serial, sealed) VALUES (?, ?, 1794, 2, ?)').run(a.terminalId, daysAgo(500), Buffer.from([7, 2])).lastInsertRowid),
   };
 }
 

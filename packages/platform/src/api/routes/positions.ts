@@ -110,7 +110,7 @@ export async function positionRoutes(app: ZodApp, { store, config }: ApiOptions)
     const until = visibleUntil(view, to);
     const { items, truncated } = until === null || until <= from
       ? { items: [], truncated: false }
-      : await readPositions(store.db, { vehicleId: vehicle.id, from, to: until, includeInvalid, limit });
+      : await readPositions(store, { vehicleId: vehicle.id, from, to: until, includeInvalid, limit });
     const access = { positionAccess: view.kind, positionsBefore: view.kind === 'delayed' ? new Date(view.before).toISOString() : null };
     if (leadership) {
       auditLeadershipView(store, request, vehicle.id, { reason, view: view.kind, from: new Date(from).toISOString(), to: new Date(to).toISOString(), count: items.length });

@@ -96,7 +96,7 @@ export async function vehicleRoutes(app: ZodApp, { store, gateway, config }: Api
     const reason = statedReason(request.query.reason, settings);
     const scope = await unitScope(db, user);
     const filter: VehicleFilter = { id: undefined, unitId: request.query.unitId, plate: request.query.plate, unitIds: scope.all ? undefined : scope.unitIds };
-    const items = await listVehicleOverviews(db, gateway, filter, lastPositionAccess(user, settings, reason));
+    const items = await listVehicleOverviews(store, gateway, filter, lastPositionAccess(user, settings, reason));
     auditLiveViews(store, request, items, reason);
     return { items: items.map((item) => redactOverview(user, item)) };
   });
@@ -107,7 +107,7 @@ export async function vehicleRoutes(app: ZodApp, { store, gateway, config }: Api
     const user = currentUser(request);
     assertCapability(user, 'vehicles.read');
     const reason = statedReason(request.query.reason, settings);
-    const overview = await getVehicleOverview(db, gateway, request.params.id, lastPositionAccess(user, settings, reason));
+    const overview = await getVehicleOverview(store, gateway, request.params.id, lastPositionAccess(user, settings, reason));
     await assertInScope(store, request, { kind: 'Vehicle', id: overview.id, unitId: overview.unitId });
     auditLiveViews(store, request, [overview], reason);
     return redactOverview(user, overview);

@@ -1,5 +1,7 @@
 import type { DriverIdentity, Frame, Header } from '@gongche/jt808';
 import { Result, type TerminalConnection } from '../connection.ts';
+import { requireKeyring } from '../../crypto/setup.ts';
+import { frameAad } from '../../ingest/sealed-rows.ts';
 
 /**
  * Keeps the raw 0x0702 frame as evidence of who drove, then acknowledges it.
@@ -7,9 +9,11 @@ import { Result, type TerminalConnection } from '../connection.ts';
  * then the identity can only be read back from the stored raw frame.
  */
 export async function handleDriverIdentity(connection: TerminalConnection, header: Header, frame: Frame, body: DriverIdentity, receivedAt: number): Promise<void> {
+  const terminalId = connection.terminal!.id;
+  const sealed = requireKeyring(connection.context.store).sealer().seal(frame.content, frameAad(terminalId, header.messageId, header.serial, receivedAt));
   await connection.context.store.db
     .insertInto('raw_frames')
-    .values({ terminal_id: connection.terminal!.id, received_at: receivedAt, message_id: header.messageId, serial: header.serial, content: frame.content })
+    .values({ terminal_id: terminalId, received_at: receivedAt, message_id: header.messageId, serial: header.serial, sealed })
     .execute();
   connection.log.info({ state: body.state, readResult: body.readResult }, 'driver identity reported');
   connection.reply(header, Result.success);

@@ -17,12 +17,13 @@ export function handleLocation(
   positions: Position[],
   batchType: number | null,
   receivedAt: number,
+  joined: boolean,
 ): void {
   const terminal = connection.terminal!;
   const { metrics, writer } = connection.context;
   pendingAcks.set(connection, (pendingAcks.get(connection) ?? 0) + 1);
 
-  writer.submit({ terminal, header, content: frame.content, receivedAt, positions, batchType }).then(
+  writer.submit({ terminal, header, content: frame.content, receivedAt, positions, batchType, joined }).then(
     (result) => {
       metrics.positionsStored.inc(result.stored);
       if (result.duplicates > 0) metrics.duplicates.inc(result.duplicates);

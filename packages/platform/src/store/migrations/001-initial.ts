@@ -78,7 +78,7 @@ export const initial: Migration = {
       .addColumn('received_at', 'bigint', (c) => c.notNull())
       .addColumn('message_id', 'integer', (c) => c.notNull())
       .addColumn('serial', 'integer', (c) => c.notNull())
-      .addColumn('content', 'blob', (c) => c.notNull())
+      .addColumn('sealed', 'blob', (c) => c.notNull())
       .execute();
     // Indexed by time only: an index per terminal would dirty one page per terminal in every
     // ingest commit. Evidence reaches a frame through positions.raw_frame_id.
@@ -92,17 +92,13 @@ export const initial: Migration = {
       .addColumn('raw_frame_id', 'integer', (c) => c.notNull().references('raw_frames.id'))
       .addColumn('device_time', 'bigint')
       .addColumn('received_at', 'bigint', (c) => c.notNull())
-      .addColumn('latitude', 'double precision', (c) => c.notNull())
-      .addColumn('longitude', 'double precision', (c) => c.notNull())
-      .addColumn('altitude_m', 'integer', (c) => c.notNull())
-      .addColumn('speed_kmh', 'double precision', (c) => c.notNull())
-      .addColumn('course', 'integer', (c) => c.notNull())
       .addColumn('alarm', 'bigint', (c) => c.notNull())
       .addColumn('status', 'bigint', (c) => c.notNull())
       .addColumn('acc', 'integer', (c) => c.notNull())
       .addColumn('fixed', 'integer', (c) => c.notNull())
       .addColumn('batch_type', 'integer')
-      .addColumn('items', 'text', (c) => c.notNull())
+      .addColumn('frame_index', 'integer', (c) => c.notNull())
+      .addColumn('sealed', 'blob')
       .addColumn('valid', 'integer', (c) => c.notNull())
       .addColumn('invalid_reason', 'text')
       .addColumn('dedupe_key', 'text', (c) => c.notNull())

@@ -1,0 +1,122 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../store/schema.ts';
+import { conflict, notFound } from '../errors.ts';
+import { isUniqueViolation } from '../store/sqlite-errors.ts';
+import { scopeRuleSchema, type ScopeRule } from './scope.ts';
+
+/** Phases of a batch in the order the plan runs them. */
+export const rolloutPhases = ['registration', 'review', 'installation', 'acceptance', 'data_security'] as const;
+export type RolloutPhase = (typeof rolloutPhases)[number];
+
+/** A calendar date, YYYY-MM-DD; its deadline is the end of that day in Beijing time (UTC+8). */
+export const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00+08:00`)), 'must be a real calendar date');
+
+export const phaseDeadlinesSchema = z.object(Object.fromEntries(rolloutPhases.map((phase) => [phase, dateSchema.optional()])) as Record<RolloutPhase, z.ZodOptional<typeof dateSchema>>);
+
+export const batchInput = z.object({
+  number: z.number().int().min(1).max(99),
+  name: z.string().trim().min(2).max(60),
+  scopeRule: scopeRuleSchema,
+  deadlines: phaseDeadlinesSchema.default({}),
+});
+export type BatchInput = z.infer<typeof batchInput>;
+
+export interface Batch {
+  id: number;
+  number: number;
+  name: string;
+  scopeRule: ScopeRule;
+  /** Phase to its last day (YYYY-MM-DD, Beijing time). */
+  deadlines: Partial<Record<RolloutPhase, string>>;
+}
+
+/** Returns the end of a Beijing-time day (UTC ms of the next day's 00:00 +08:00, minus 1). */
+export function endOfBeijingDay(date: string): number {
+  return Date.parse(`${date}T00:00:00+08:00`) + 24 * 3600_000 - 1;
+}
+
+/** Formats a UTC instant as its Beijing-time date, YYYY-MM-DD. */
+export function beijingDate(ms: number): string {
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+async function deadlinesOf(db: Kysely<Database>, batchId: number): Promise<Batch['deadlines']> {
+  const rows = await db.selectFrom('rollout_phases').selectAll().where('batch_id', '=', batchId).execute();
+  return Object.fromEntries(rows.map((row) => [row.phase, beijingDate(row.due_at)]));
+}
+
+/** Replaces the given phases' deadlines of a batch; phases left out keep theirs. */
+export async function setDeadlines(db: Kysely<Database>, batchId: number, deadlines: Batch['deadlines']): Promise<void> {
+  for (const phase of rolloutPhases) {
+    const date = deadlines[phase];
+    if (date === undefined) continue;
+    const dueAt = endOfBeijingDay(date);
+    await db.insertInto('rollout_phases').values({ batch_id: batchId, phase, due_at: dueAt }).onConflict((c) => c.columns(['batch_id', 'phase']).doUpdateSet({ due_at: dueAt })).execute();
+  }
+}
+
+export async function createBatch(db: Kysely<Database>, input: BatchInput): Promise<Batch> {
+  const now = Date.now();
+  try {
+    const row = await db
+      .insertInto('rollout_batches')
+      .values({ number: input.number, name: input.name, scope_rule: JSON.stringify(input.scopeRule), created_at: now, updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await setDeadlines(db, row.id, input.deadlines);
+    return getBatch(db, row.id);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict(`Batch ${input.number} already exists; change it with PATCH /api/rollout/batches/:id`, input.number);
+    throw error;
+  }
+}
+
+export async function getBatch(db: Kysely<Database>, id: number): Promise<Batch> {
+  const row = await db.selectFrom('rollout_batches').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('Batch', id);
+  return { id: row.id, number: row.number, name: row.name, scopeRule: scopeRuleSchema.parse(JSON.parse(row.scope_rule)), deadlines: await deadlinesOf(db, row.id) };
+}
+
+/** Finds a batch by its number (1, 2, …), as the CLI names it. */
+export async function getBatchByNumber(db: Kysely<Database>, number: number): Promise<Batch> {
+  const row = await db.selectFrom('rollout_batches').select('id').where('number', '=', number).executeTakeFirst();
+  if (!row) throw notFound('Batch number', number);
+  return getBatch(db, row.id);
+}
+
+export async function listBatches(db: Kysely<Database>): Promise<Batch[]> {
+  const rows = await db.selectFrom('rollout_batches').select('id').orderBy('number').execute();
+  return Promise.all(rows.map((row) => getBatch(db, row.id)));
+}
+
+/** Changes a batch's name, scope rule or deadlines. */
+export async function updateBatch(db: Kysely<Database>, id: number, input: Partial<Omit<BatchInput, 'number'>>): Promise<Batch> {
+  await getBatch(db, id);
+  const set = { ...(input.name !== undefined && { name: input.name }), ...(input.scopeRule !== undefined && { scope_rule: JSON.stringify(input.scopeRule) }) };
+  await db.updateTable('rollout_batches').set({ ...set, updated_at: Date.now() }).where('id', '=', id).execute();
+  if (input.deadlines) await setDeadlines(db, id, input.deadlines);
+  return getBatch(db, id);
+}
+
+export const overrideInput = z.object({
+  objectType: z.enum(['unit', 'vehicle']),
+  objectId: z.number().int().positive(),
+  batchId: z.number().int().positive(),
+  reason: z.string().trim().min(4).max(200),
+});
+export type OverrideInput = z.infer<typeof overrideInput>;
+
+/** Records a manual assignment of a unit or vehicle to a batch; a later override of the same object replaces it. */
+export async function setOverride(db: Kysely<Database>, input: OverrideInput, userId: number | null): Promise<void> {
+  await getBatch(db, input.batchId);
+  const table = input.objectType === 'unit' ? 'units' : 'vehicles';
+  const found = await db.selectFrom(table).select('id').where('id', '=', input.objectId).executeTakeFirst();
+  if (!found) throw notFound(input.objectType === 'unit' ? 'Unit' : 'Vehicle', input.objectId);
+  const row = { object_type: input.objectType, object_id: input.objectId, batch_id: input.batchId, reason: input.reason, created_by: userId, created_at: Date.now() };
+  await db
+    .insertInto('rollout_overrides')
+    .values(row)
+    .onConflict((c) => c.columns(['object_type', 'object_id']).doUpdateSet({ batch_id: row.batch_id, reason: row.reason, created_by: userId, created_at: row.created_at }))
+    .execute();
+}
