@@ -87,7 +87,7 @@ export function hasCapability(user: User, capability: Capability): boolean {
 export function assertCapability(user: User, capability: Capability): void {
   if (hasCapability(user, capability)) return;
   const roles = (Object.keys(grants) as Role[]).filter((role) => grants[role].includes(capability));
-  throw forbidden(`Role ${user.role} may not ${capability.replace('.', ' ')}; allowed roles: ${roles.join(', ')}`);
+  throw forbidden(`Role ${user.role} lacks the permission ${capability}; roles that have it: ${roles.join(', ')}`);
 }
 
 /** The units whose data a user sees: every unit, or a fixed set (empty for a unit-scoped user without a unit). */

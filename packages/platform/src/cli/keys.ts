@@ -9,7 +9,7 @@ import type { Store } from '../store/db.ts';
 import { invalid } from '../errors.ts';
 import { Keyring, rewrapDataKeys } from '../crypto/keyring.ts';
 import { createMasterKeyFile, readMasterKey } from '../crypto/master-key.ts';
-import { resolveMasterKey } from '../crypto/setup.ts';
+import { defaultMasterKeyFile, resolveMasterKey } from '../crypto/setup.ts';
 import { defineCommand } from './commands.ts';
 
 const keySource = `The master key is read from GONGCHE_MASTER_KEY (the key itself) or GONGCHE_MASTER_KEY_FILE,
@@ -22,7 +22,8 @@ async function withKeyring<T>(dataDir: string | undefined, work: (store: Store, 
   const store = await openExistingStore(dataDir);
   try {
     const folder = dataDir ? path.resolve(dataDir) : config.dataDir;
-    const master = resolveMasterKey(config.encryption, folder, createLogger({ level: 'warn' }), { create: false });
+    const master = resolveMasterKey(config.encryption, folder, createLogger({ level: 'error' }), { create: false });
+    if (master.source === defaultMasterKeyFile(folder)) console.error(`Note: the master key is read from ${master.source}, beside the database; keep it apart in production.`);
     return work(store, Keyring.load(store, master, config.encryption));
   } finally {
     await store.close();

@@ -6,7 +6,8 @@ import { openExistingStore } from '../store/open-existing.ts';
 import { generatePassword, passwordProblem } from '../security/passwords.ts';
 import { createUser, findUserByUsername, isRole, roles, setPassword } from '../security/users.ts';
 import { boxed } from '../security/first-admin.ts';
-import { invalid, notFound } from '../errors.ts';
+import { AppError, invalid, notFound } from '../errors.ts';
+import { assertRoleUnit } from '../security/accounts.ts';
 import { defineCommand } from './commands.ts';
 import { appendAudit, AUDIT_ACTIONS } from '../audit/log.ts';
 import { cliActor } from '../audit/actors.ts';
@@ -96,6 +97,9 @@ defineCommand({
     if (unitId !== null && !(Number.isInteger(unitId) && unitId > 0)) throw invalid(`--unit-id must be a positive integer, got "${values['unit-id']}"`);
     const { password, generated } = await choosePassword(values, username);
     const user = await withStore(values['data-dir'], async (store) => {
+      await assertRoleUnit(store.db, role, unitId).catch((error: unknown) => {
+        throw error instanceof AppError && error.code === 'GONGCHE_ERR_VALIDATION' ? invalid(`Role ${role} needs a unit: give --unit-id`, role) : error;
+      });
       const created = await createUser(store.db, { username, role, unitId, password, mustChangePassword: true });
       appendAudit(store, { actor: cliActor(), action: AUDIT_ACTIONS.userCreated, objectType: 'user', objectId: created.id, detail: { username, role, unitId } });
       return created;

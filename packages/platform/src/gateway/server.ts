@@ -32,9 +32,10 @@ export async function startGateway(options: { store: Store; config: Config; logg
   const { store, config } = options;
   const logger = options.logger.child({ component: 'gateway' });
   const metrics = createGatewayMetrics();
-  const writer = new IngestWriter(store, config.ingest, logger, {
+  const writer = new IngestWriter(store, config.ingest, config.encryption, logger, {
     committed: (_stored, _reports, ms) => metrics.commitDuration.observe(ms / 1000),
   });
+  await writer.ready();
   const context: GatewayContext = { store, config, logger, metrics, sessions: new SessionRegistry(), writer, discards: new Map() };
   const connections = new Set<TerminalConnection>();
 
@@ -86,7 +87,7 @@ export async function startGateway(options: { store: Store; config: Config; logg
       });
       await Promise.all([...connections].map((c) => c.drained()));
       clearInterval(housekeeping);
-      writer.close();
+      await writer.close();
       logger.info('JT/T 808 gateway stopped');
     },
   };
@@ -124,18 +125,13 @@ async function recordSessionEnd(context: GatewayContext, connection: TerminalCon
   }
 }
 
-/** Writes the last-seen time of online terminals in one transaction, so the API shows it without a write per frame. */
+/** Writes the last-seen time of online terminals every few seconds, so the API shows it without a write per frame. */
 function recordLastSeen(context: GatewayContext): void {
-  const update = context.store.sqlite.prepare('UPDATE terminals SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)');
-  try {
-    context.store.sqlite.transaction(() => {
-      for (const connection of context.sessions.connections()) {
-        if (connection.lastFrameAt > 0) update.run(connection.lastFrameAt, connection.terminal!.id, connection.lastFrameAt);
-      }
-    })();
-  } catch (error) {
-    context.logger.error({ err: error }, 'last-seen times not recorded');
+  const times: [number, number][] = [];
+  for (const connection of context.sessions.connections()) {
+    if (connection.lastFrameAt > 0) times.push([connection.terminal!.id, connection.lastFrameAt]);
   }
+  context.writer.recordLastSeen(times);
 }
 
 function expireSubpackages(connections: Set<TerminalConnection>): void {

@@ -1,13 +1,15 @@
 import type { Header, Position } from '@gongche/jt808';
 import type { InvalidReason } from './assess.ts';
-import type { TerminalState } from './terminal-state.ts';
+
 
 /** One decoded frame that carries positions, waiting to be committed. */
 export interface IngestReport {
-  terminal: TerminalState;
+  terminal: { id: number; vehicleId: number | null };
   header: Header;
   /** Unescaped frame content, stored as evidence. */
   content: Buffer;
+  /** The frame's body (for a joined message, all packages' bodies in order). */
+  body: Buffer;
   receivedAt: number;
   positions: Position[];
   /** null for 0x0200/0x0201, the 0x0704 batch type otherwise. */

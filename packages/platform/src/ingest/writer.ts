@@ -1,15 +1,12 @@
-import type { Position } from '@gongche/jt808';
-import type { IngestSettings } from '../config.ts';
+import { Worker } from 'node:worker_threads';
+import type { IngestSettings, EncryptionSettings } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/db.ts';
-import { assessPosition } from './assess.ts';
-import { deviceTimeOrder, type IngestReport, type IngestResult } from './report.ts';
-import { dedupeKey, encodePositionValues } from './position-record.ts';
-import { frameAad, positionAad } from './sealed-rows.ts';
+import { AppError } from '../errors.ts';
 import { requireKeyring } from '../crypto/setup.ts';
-import type { Sealer } from '../crypto/envelope.ts';
-import { prepareIngestStatements, type IngestStatements } from './statements.ts';
-import { WalSync } from './wal-sync.ts';
+import type { IngestReport, IngestResult } from './report.ts';
+import { packGroup } from './group-codec.ts';
+import type { WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
 interface Pending {
   report: IngestReport;
@@ -22,34 +19,93 @@ export interface IngestObserver {
   committed?(stored: number, reports: number, durationMs: number): void;
 }
 
-const emergencyBit = 1;
-
 /**
- * Group commit of position reports. Each `submit` resolves only after the SQLite
- * transaction holding its report has committed, so the gateway acknowledges a frame
- * only when it is durable. A group closes after `commitIntervalMs` or `commitMaxReports`.
+ * Group commit of position reports. Each `submit` resolves only after the SQLite transaction
+ * holding its report has committed (and, with FULL durability, the WAL has been synced), so
+ * the gateway acknowledges a frame only when it is durable. A group closes after
+ * `commitIntervalMs` or `commitMaxReports`. The commits run in a worker thread on its own
+ * connection, so sealing and writing use the second core instead of the socket loop.
  */
 export class IngestWriter {
-  readonly #statements: IngestStatements;
   readonly #store: Store;
   readonly #settings: IngestSettings;
+  readonly #encryption: EncryptionSettings;
   readonly #logger: Logger;
   readonly #observer: IngestObserver;
+  #worker!: Worker;
+  #ready!: Promise<void>;
   #queue: Pending[] = [];
+  #inFlight = new Map<number, Pending[]>();
+  #nextId = 1;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
-  /** Set when commits must survive power loss: they then run at NORMAL and the WAL is synced off-thread. */
-  readonly #walSync: WalSync | null;
-  readonly #dedupeSecret: Buffer;
 
-  constructor(store: Store, settings: IngestSettings, logger: Logger, observer: IngestObserver = {}) {
+  constructor(store: Store, settings: IngestSettings, encryption: EncryptionSettings, logger: Logger, observer: IngestObserver = {}) {
     this.#store = store;
-    this.#statements = prepareIngestStatements(store.sqlite);
     this.#settings = settings;
+    this.#encryption = encryption;
     this.#logger = logger;
     this.#observer = observer;
-    this.#walSync = store.synchronous === 'FULL' && store.file !== ':memory:' ? new WalSync(store.file) : null;
-    this.#dedupeSecret = requireKeyring(store).master.dedupeKey;
+    this.#start();
+  }
+
+  /** Resolves once the worker has opened the store and its data keys. */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  #start(): void {
+    const master = requireKeyring(this.#store).master;
+    this.#worker = new Worker(new URL('./writer-worker.mjs', import.meta.url), {
+      workerData: { file: this.#store.file, synchronous: this.#store.synchronous, master, encryption: this.#encryption, ingest: this.#settings },
+    });
+    this.#ready = new Promise((resolve, reject) => {
+      const onMessage = (reply: WorkerReply) => {
+        if (reply.kind === 'ready') resolve();
+        else this.#settle(reply);
+      };
+      this.#worker.on('message', onMessage);
+      this.#worker.once('error', (error) => {
+        reject(error);
+        this.#failWorker(error);
+      });
+    });
+  }
+
+  /** Rejects every group in flight and starts a new worker, so that terminals' resends can be stored. */
+  #failWorker(error: Error): void {
+    this.#logger.error({ err: error, groups: this.#inFlight.size }, 'ingest worker failed; restarting it');
+    for (const group of this.#inFlight.values()) for (const p of group) p.reject(error);
+    this.#inFlight.clear();
+    if (this.#closed) return;
+    this.#start();
+    this.flush();
+  }
+
+  #settle(reply: WorkerReply): void {
+    if (reply.kind !== 'committed' && reply.kind !== 'failed') return;
+    const group = this.#inFlight.get(reply.id);
+    if (!group) {
+      if (reply.kind === 'failed') this.#logger.error({ error: reply.message }, 'ingest worker request failed');
+      return;
+    }
+    this.#inFlight.delete(reply.id);
+    if (reply.kind === 'failed') {
+      const error = new AppError(reply.code ?? 'GONGCHE_ERR_INGEST_COMMIT', 500, reply.message);
+      this.#logger.error({ err: error, reports: group.length }, 'ingest commit failed');
+      for (const p of group) p.reject(error);
+      this.flush();
+      return;
+    }
+    const stored = reply.results.reduce((sum, r) => sum + r.stored, 0);
+    this.#observer.committed?.(stored, group.length, reply.durationMs);
+    group.forEach((p, i) => p.resolve(reply.results[i]!));
+    this.flush();
+  }
+
+  /** Records terminals' last-seen times (ms) through the worker, without a durable sync. */
+  recordLastSeen(times: [number, number][]): void {
+    if (times.length > 0 && !this.#closed) this.#worker.postMessage({ kind: 'last-seen', times } satisfies WorkerRequest);
   }
 
   /** Reports waiting for the next commit. */
@@ -67,115 +123,37 @@ export class IngestWriter {
     });
   }
 
-  /** Commits every queued report now; their promises settle once the commit is durable. */
+  /**
+   * Sends every queued report to the worker now, unless a group is still being committed: then
+   * the queue goes as soon as that commit returns, so groups grow with the disk's latency
+   * instead of piling up behind it. Promises settle once their commit is durable.
+   */
   flush(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     const group = this.#queue;
-    if (group.length === 0) return;
+    if (group.length === 0 || this.#inFlight.size > 0) return;
     this.#queue = [];
-    const started = performance.now();
-    let results: IngestResult[];
-    try {
-      results = this.#commit(group);
-    } catch (error) {
-      this.#logger.error({ err: error, reports: group.length }, 'ingest commit failed');
-      for (const p of group) p.reject(error);
-      return;
-    }
-    const settle = () => {
-      const stored = results.reduce((sum, r) => sum + r.stored, 0);
-      this.#observer.committed?.(stored, group.length, performance.now() - started);
-      group.forEach((p, i) => p.resolve(results[i]!));
-    };
-    if (!this.#walSync) return settle();
-    this.#walSync.sync().then(settle, (error: unknown) => {
-      this.#logger.error({ err: error, reports: group.length }, 'WAL sync failed after commit');
-      for (const p of group) p.reject(error);
-    });
+    const id = this.#nextId++;
+    const buffer = packGroup(group.map((p) => p.report));
+    this.#inFlight.set(id, group);
+    const request: WorkerRequest = { kind: 'commit', id, group: buffer };
+    this.#worker.postMessage(request, [buffer]);
   }
 
-  #commit(group: Pending[]): IngestResult[] {
-    // One sealer per group: its single SM4 key stream saves a cipher set-up per value.
-    const sealer = requireKeyring(this.#store).sealer();
-    const write = this.#store.sqlite.transaction(() => group.map((p) => this.#write(p.report, sealer)));
-    if (!this.#walSync) return write();
-    // Nothing else runs on this connection until the synchronous mode is restored.
-    this.#store.sqlite.pragma('synchronous = NORMAL');
-    try {
-      return write();
-    } finally {
-      this.#store.sqlite.pragma('synchronous = FULL');
-    }
-  }
-
-  /** Commits what is queued and refuses further reports. */
-  close(): void {
-    this.flush();
+  /** Commits what is queued, waits for every commit in flight, then stops the worker. */
+  async close(): Promise<void> {
     this.#closed = true;
-    this.#walSync?.close();
-  }
-
-  #write(report: IngestReport, sealer: Sealer): IngestResult {
-    const { terminal, header, receivedAt } = report;
-    const sealedFrame = sealer.seal(report.content, frameAad(terminal.id, header.messageId, header.serial, receivedAt));
-    const frame = this.#statements.insertFrame.run(terminal.id, receivedAt, header.messageId, header.serial, sealedFrame);
-    const rawFrameId = Number(frame.lastInsertRowid);
-    const result: IngestResult = { rawFrameId, stored: 0, duplicates: 0, invalid: [], emergencyAlarmOpened: false };
-
-    for (const index of deviceTimeOrder(report.positions)) {
-      const position = report.positions[index]!;
-      const reason = assessPosition(terminal.track, position, receivedAt, this.#settings);
-      if (reason) result.invalid.push({ index, reason });
-      const inserted = this.#insertPosition(report, rawFrameId, index, reason, sealer);
-      if (inserted) result.stored++;
-      else result.duplicates++;
+    while (this.#inFlight.size > 0 || this.#queue.length > 0) {
+      this.flush();
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    if (result.stored === 0 && report.positions.length > 0) {
-      // Every position was a resend that is already stored with its own frame.
-      this.#statements.deleteFrame.run(rawFrameId);
-      result.rawFrameId = null;
-    }
-    if (report.batchType === null && report.positions[0]) {
-      result.emergencyAlarmOpened = this.#trackEmergency(report, report.positions[0]);
-    }
-    return result;
-  }
-
-  /**
-   * Stores one position. Its coordinates and the other sealed values are read back from the
-   * sealed raw frame, so each report costs one seal; only a frame joined from subpackages,
-   * which cannot be decoded on its own again, gets its positions' values sealed separately.
-   */
-  #insertPosition(report: IngestReport, rawFrameId: number, index: number, reason: string | null, sealer: Sealer): boolean {
-    const { terminal } = report;
-    const p = report.positions[index]!;
-    const key = dedupeKey(p, this.#dedupeSecret);
-    const sealed = report.joined ? sealer.seal(encodePositionValues(p), positionAad(terminal.id, key)) : null;
-    const info = this.#statements.insertPosition.run(
-      terminal.id, terminal.vehicleId, rawFrameId, index, p.time?.getTime() ?? null, report.receivedAt,
-      p.alarm, p.status, p.acc ? 1 : 0, p.fixed ? 1 : 0, report.batchType, sealed, reason ? 0 : 1, reason, key,
-    );
-    return info.changes > 0;
-  }
-
-  /**
-   * Opens one alarm when the emergency bit first appears, keeps it while the terminal keeps
-   * the bit set (it does so until the platform sends 0x8203), and clears it when the bit drops.
-   */
-  #trackEmergency(report: IngestReport, position: Position): boolean {
-    const { terminal, receivedAt } = report;
-    const set = (position.alarm & emergencyBit) !== 0;
-    if (set && terminal.emergencyAlarmId === null) {
-      const info = this.#statements.openEmergency.run(terminal.id, terminal.vehicleId, report.header.serial, receivedAt, receivedAt);
-      terminal.emergencyAlarmId = Number(info.lastInsertRowid);
-      return true;
-    }
-    if (set && terminal.emergencyAlarmId !== null) this.#statements.touchEmergency.run(receivedAt, terminal.emergencyAlarmId);
-    if (!set && terminal.emergencyAlarmId !== null) {
-      this.#statements.clearEmergency.run(receivedAt, terminal.emergencyAlarmId);
-      terminal.emergencyAlarmId = null;
-    }
-    return false;
+    await new Promise<void>((resolve) => {
+      this.#worker.once('exit', () => resolve());
+      this.#worker.postMessage({ kind: 'stop' } satisfies WorkerRequest);
+      this.#worker.once('message', (reply: WorkerReply) => {
+        if (reply.kind === 'stopped') void this.#worker.terminate();
+      });
+    });
   }
 }

@@ -27,6 +27,12 @@ async function withDb<T>(work: (db: Awaited<ReturnType<typeof openStore>>['db'])
 }
 
 describe('gongche user', () => {
+  test('refuses a unit operator without a unit', async (t) => {
+    const error = t.mock.method(console, 'error', () => {});
+    assert.equal(await runCli(['user', 'create', '--username', 'op.nounit', '--role', 'unit_operator', '--data-dir', dataDir]), 1);
+    assert.match(String(error.mock.calls.at(-1)?.arguments[0]), /Role unit_operator needs a unit: give --unit-id/);
+  });
+
   test('refuses a data folder without a database', async (t) => {
     const error = t.mock.method(console, 'error', () => {});
     const empty = await fs.mkdtemp(path.join(os.tmpdir(), 'gongche-user-cli-empty-'));

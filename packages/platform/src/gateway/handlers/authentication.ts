@@ -1,7 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Authentication, Header } from '@gongche/jt808';
 import { findTerminalByPhone } from '../../registry/terminals.ts';
-import { newTrackState } from '../../ingest/assess.ts';
 import { Result, type TerminalConnection } from '../connection.ts';
 import { deliverPendingConfirmation } from './alarm-confirmation.ts';
 
@@ -32,14 +31,7 @@ export async function handleAuthentication(connection: TerminalConnection, heade
     return;
   }
 
-  const openAlarm = await store.db
-    .selectFrom('emergency_alarms')
-    .select('id')
-    .where('terminal_id', '=', terminal.id)
-    .where('state', 'in', ['open', 'acknowledged'])
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  connection.terminal = { id: terminal.id, phone: terminal.phone, vehicleId: terminal.vehicle_id, track: newTrackState(), emergencyAlarmId: openAlarm?.id ?? null };
+  connection.terminal = { id: terminal.id, phone: terminal.phone, vehicleId: terminal.vehicle_id };
   connection.log = connection.log.child({ phone: header.phone, terminal: terminal.id });
 
   const session = await store.db

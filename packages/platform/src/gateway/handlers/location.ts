@@ -23,7 +23,7 @@ export function handleLocation(
   const { metrics, writer } = connection.context;
   pendingAcks.set(connection, (pendingAcks.get(connection) ?? 0) + 1);
 
-  writer.submit({ terminal, header, content: frame.content, receivedAt, positions, batchType, joined }).then(
+  writer.submit({ terminal, header, content: frame.content, body: frame.body, receivedAt, positions, batchType, joined }).then(
     (result) => {
       metrics.positionsStored.inc(result.stored);
       if (result.duplicates > 0) metrics.duplicates.inc(result.duplicates);
