@@ -57,13 +57,18 @@ parentPort!.on('message', (request: WorkerRequest) => {
     return;
   }
   const started = performance.now();
+  const id = request.id;
+  const failed = (error: unknown) => reply({ kind: 'failed', id, message: (error as Error).message, code: (error as { code?: string }).code });
+  let results;
   try {
-    const results = engine.commit(unpackGroup(request.group));
-    walSync?.sync();
-    reply({ kind: 'committed', id: request.id, results, durationMs: performance.now() - started });
+    results = engine.commit(unpackGroup(request.group));
   } catch (error) {
-    reply({ kind: 'failed', id: request.id, message: (error as Error).message, code: (error as { code?: string }).code });
+    failed(error);
+    return;
   }
+  const done = () => reply({ kind: 'committed', id, results, durationMs: performance.now() - started });
+  if (!walSync) return done();
+  walSync.sync().then(done, failed);
 });
 
 reply({ kind: 'ready' });

@@ -8,6 +8,9 @@ import type { IngestReport, IngestResult } from './report.ts';
 import { packGroup } from './group-codec.ts';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
+/** Groups in the worker at once: one being synced while the next one commits. */
+const maxGroupsInFlight = 2;
+
 interface Pending {
   report: IngestReport;
   resolve(result: IngestResult): void;
@@ -131,9 +134,10 @@ export class IngestWriter {
   flush(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    const group = this.#queue;
-    if (group.length === 0 || this.#inFlight.size > 0) return;
-    this.#queue = [];
+    if (this.#queue.length === 0 || this.#inFlight.size >= maxGroupsInFlight) return;
+    // A capped group keeps one slow commit from snowballing into ever larger ones.
+    const group = this.#queue.splice(0, this.#settings.commitMaxReports);
+    if (this.#queue.length > 0) this.#timer = setTimeout(() => this.flush(), this.#settings.commitIntervalMs);
     const id = this.#nextId++;
     const buffer = packGroup(group.map((p) => p.report));
     this.#inFlight.set(id, group);
