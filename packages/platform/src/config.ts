@@ -55,6 +55,8 @@ export interface GatewaySettings {
   subpackageTimeoutS: number;
   /** Timeout of a platform command waiting for the terminal's response. */
   commandTimeoutS: number;
+  /** Unacknowledged reports above which a connection stops reading until half of them are committed. */
+  maxUnacknowledgedReports: number;
 }
 
 export interface IngestSettings {
@@ -155,6 +157,7 @@ export const defaultGatewaySettings: GatewaySettings = {
   maxDiscardedBytes: 4096,
   subpackageTimeoutS: 30,
   commandTimeoutS: 30,
+  maxUnacknowledgedReports: 2000,
 };
 
 export const defaultIngestSettings: IngestSettings = {

@@ -35,6 +35,8 @@ export class TerminalConnection {
   terminal: TerminalState | null = null;
   sessionRowId: number | null = null;
   framesIn = 0;
+  /** Position reports received but not yet acknowledged, because their commit is pending. */
+  pendingAcks = 0;
   /** Receipt time of the last frame, for the terminal's last-seen time. */
   lastFrameAt = 0;
   unauthenticatedFrames = 0;
@@ -161,6 +163,17 @@ export class TerminalConnection {
     this.#closed = true;
     this.pending.rejectAll(new AppError('GONGCHE_ERR_TERMINAL_OFFLINE', 409, `Connection to the terminal closed (${reason})`));
     this.#onClose(this, reason);
+  }
+
+  /** Stops reading from the socket; returns false when it was already paused. */
+  pauseReading(): boolean {
+    if (this.#socket.isPaused()) return false;
+    this.#socket.pause();
+    return true;
+  }
+
+  resumeReading(): void {
+    if (this.#socket.isPaused() && !this.#closed) this.#socket.resume();
   }
 
   /** Waits until every frame received so far has been handled (used when stopping). */

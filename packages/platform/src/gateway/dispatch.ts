@@ -75,12 +75,12 @@ async function route(connection: TerminalConnection, message: Message, frame: Fr
       connection.close('logout');
       return;
     case 0x0200:
-      return handleLocation(connection, message.header, frame, [message.body], null, receivedAt, joined);
+      return handleLocation(connection, message.header, frame, null, receivedAt, joined);
     case 0x0201:
       connection.pending.settle(message.body.replySerial, message);
-      return handleLocation(connection, message.header, frame, [message.body.position], null, receivedAt, joined);
+      return handleLocation(connection, message.header, frame, null, receivedAt, joined);
     case 0x0704:
-      return handleLocation(connection, message.header, frame, message.body.positions, message.body.type, receivedAt, joined);
+      return handleLocation(connection, message.header, frame, message.body.type, receivedAt, joined);
     case 0x0702:
       return handleDriverIdentity(connection, message.header, frame, message.body, receivedAt);
     case 0x0001:

@@ -2,7 +2,7 @@ import type { Header, Position } from '@gongche/jt808';
 import type { InvalidReason } from './assess.ts';
 
 
-/** One decoded frame that carries positions, waiting to be committed. */
+/** One frame that carries positions, waiting to be committed; the worker decodes its positions from the body. */
 export interface IngestReport {
   terminal: { id: number; vehicleId: number | null };
   header: Header;
@@ -11,7 +11,6 @@ export interface IngestReport {
   /** The frame's body (for a joined message, all packages' bodies in order). */
   body: Buffer;
   receivedAt: number;
-  positions: Position[];
   /** null for 0x0200/0x0201, the 0x0704 batch type otherwise. */
   batchType: number | null;
   /** Set when the frame was joined from subpackages: its stored content cannot be decoded again. */

@@ -254,3 +254,22 @@ describe('gateway subpackaged batch', () => {
     }
   });
 });
+
+describe('gateway back-pressure', () => {
+  it('pauses reading while too many reports wait for their commit, then answers them all', async () => {
+    const t = await startTestGateway((c) => { c.gateway.maxUnacknowledgedReports = 2; });
+    try {
+      await t.addTerminal('013900000025', '新Q20025');
+      const client = await RawTerminal.connect(t.gateway.port, '013900000025');
+      await client.login('新Q20025');
+      const base = Date.parse('2026-12-04T02:00:00Z');
+      const serials = Array.from({ length: 30 }, (_, i) => client.send({ messageId: 0x0200, body: position({ time: new Date(base + i * 1000), latitude: 39.46 + i * 0.0001 }) }));
+      for (const serial of serials) assert.equal(await client.ack(serial), 0);
+      const stored = await t.store.db.selectFrom('positions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      assert.equal(Number(stored.n), 30);
+      client.close();
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -11,7 +11,7 @@ function report(edition: '2013' | '2019', phone: string, vehicleId: number | nul
     ? { messageId: 0x0200, body: position({ time, latitude: 39.5 }) }
     : { messageId: 0x0704, body: { type: batchType, count: 2, positions: [position({ time }), position({ time: new Date(time.getTime() + 1000), latitude: 39.6 })] } };
   const frame = decodeFrame(encodeMessage({ edition, phone, serial: 77 }, message));
-  return { terminal: { id: 5, vehicleId }, header: frame.header, content: frame.content, body: frame.body, receivedAt: 1_796_000_000_123, positions: [], batchType, joined: false };
+  return { terminal: { id: 5, vehicleId }, header: frame.header, content: frame.content, body: frame.body, receivedAt: 1_796_000_000_123, batchType, joined: false };
 }
 
 it('carries reports to the worker and decodes their positions again', () => {

@@ -1,9 +1,6 @@
-import type { Frame, Header, Position } from '@gongche/jt808';
+import type { Frame, Header } from '@gongche/jt808';
 import { Result, type TerminalConnection } from '../connection.ts';
 
-/** Pending acknowledgements above which a connection stops reading until its commits catch up. */
-const maxPendingAcks = 2_000;
-const pendingAcks = new WeakMap<TerminalConnection, number>();
 
 /**
  * Queues the positions of one frame for the next group commit and sends 0x8001 only once
@@ -14,16 +11,19 @@ export function handleLocation(
   connection: TerminalConnection,
   header: Header,
   frame: Frame,
-  positions: Position[],
   batchType: number | null,
   receivedAt: number,
   joined: boolean,
 ): void {
   const terminal = connection.terminal!;
   const { metrics, writer } = connection.context;
-  pendingAcks.set(connection, (pendingAcks.get(connection) ?? 0) + 1);
+  const maxPendingAcks = connection.context.config.gateway.maxUnacknowledgedReports;
+  connection.pendingAcks++;
+  if (connection.pendingAcks > maxPendingAcks && connection.pauseReading()) {
+    connection.log.warn({ pending: connection.pendingAcks }, 'reading paused until the store catches up');
+  }
 
-  writer.submit({ terminal, header, content: frame.content, body: frame.body, receivedAt, positions, batchType, joined }).then(
+  writer.submit({ terminal, header, content: frame.content, body: frame.body, receivedAt, batchType, joined }).then(
     (result) => {
       metrics.positionsStored.inc(result.stored);
       if (result.duplicates > 0) metrics.duplicates.inc(result.duplicates);
@@ -37,10 +37,8 @@ export function handleLocation(
       connection.log.error({ err: error, serial: header.serial }, 'positions not committed; answering failure so the terminal resends');
       connection.reply(header, Result.failure);
     },
-  ).finally(() => pendingAcks.set(connection, (pendingAcks.get(connection) ?? 1) - 1));
-
-  if ((pendingAcks.get(connection) ?? 0) > maxPendingAcks) {
-    connection.log.warn({ pending: pendingAcks.get(connection) }, 'too many unacknowledged reports; flushing');
-    writer.flush();
-  }
+  ).finally(() => {
+    connection.pendingAcks--;
+    if (connection.pendingAcks <= maxPendingAcks / 2) connection.resumeReading();
+  });
 }
