@@ -54,11 +54,15 @@ export const AUDIT_ACTIONS = {
   acceptanceSigned: 'acceptance.signed',
   bulletinPublished: 'bulletin.published',
   inspectionPublished: 'inspection.published',
+  securityTestRecorded: 'security_test.recorded',
   accessDenied: 'access.denied',
   totpEnabled: 'auth.totp_enabled',
   totpReset: 'user.totp_reset',
   loginRateLimited: 'auth.login_rate_limited',
   leadershipPositionsViewed: 'leadership.positions_viewed',
+  exchangeExported: 'exchange.exported',
+  exchangeImported: 'exchange.imported',
+  exchangeImportRejected: 'exchange.import_rejected',
 } as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS];

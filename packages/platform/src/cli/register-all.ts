@@ -8,3 +8,4 @@ import './audit.ts';
 import './retention.ts';
 import './keys.ts';
 import './rollout.ts';
+import './exchange.ts';

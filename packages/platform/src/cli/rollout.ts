@@ -19,7 +19,8 @@ const dataDirOption = '  --data-dir DIR   folder of the database file (default: 
 const bulletinUsage = `Usage: gongche rollout bulletin --batch N [--out FILE.xlsx|FILE.docx] [--data-dir DIR]
 
 Publishes the installation bulletin (通报) of batch N: one row per unit with the vehicles to
-equip, installed, accepted, exempt, missing, the online rate and the overdue phases. Without
+equip, installed, accepted, exempt, missing, the online rate, the result of the latest
+data-security and operation test and the overdue phases. Without
 --out the rows are printed; with --out the file is written as XLSX or DOCX by its extension.
 
 Options:
@@ -83,7 +84,7 @@ defineCommand({
       } else {
         console.log(`${bulletin.title} (${bulletin.generatedAt})`);
         for (const row of await installationRows(store.db, batch.id)) {
-          console.log(`  ${row.unitName}: 应装 ${row.shouldEquip}, 已装 ${row.installed}, 暂不安装 ${row.exempt}, 未装 ${row.missing}, 验收 ${row.accepted ? '是' : '否'}${row.overduePhases.length ? `, 逾期 ${row.overduePhases.join(',')}` : ''}`);
+          console.log(`  ${row.unitName}: 应装 ${row.shouldEquip}, 已装 ${row.installed}, 暂不安装 ${row.exempt}, 未装 ${row.missing}, 验收 ${row.accepted ? '是' : '否'}, 数据安全测试 ${row.dataSecurityTest ?? '未测试'}${row.overduePhases.length ? `, 逾期 ${row.overduePhases.join(',')}` : ''}`);
         }
       }
       return 0;

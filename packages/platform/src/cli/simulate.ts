@@ -21,7 +21,8 @@ Options:
   --terminals N         number of terminals (default: 10)
   --edition E           2013 or 2019 header and body layouts (default: 2013)
   --interval S          seconds between location reports (default: 5)
-  --duration S          stop after S seconds (default: run until Ctrl-C)
+  --duration S          stop after S seconds (default: run until Ctrl-C); at the end every vehicle
+                        parks with ACC off and reports once more (one interval) before disconnecting
   --phone-prefix DIGITS terminal phones are the prefix followed by the index, 12 digits in all (default: 0139)
   --from-store          take the phones of offline terminals bound to vehicles from the store in --data-dir
   --data-dir DIR        folder of the gongche.db store read by --from-store (default: ./data, or GONGCHE_DATA_DIR)`;
@@ -51,10 +52,13 @@ defineCommand({
     const members = values['from-store']
       ? await membersFromStore(values['data-dir'], count)
       : phonesFromPrefix(values['phone-prefix'], count).map((phone) => ({ phone }));
-    if (members.length === 0) throw new Error('No terminals to simulate: the store has no terminal bound to a vehicle');
+    if (members.length === 0) {
+      throw new Error('No terminals to simulate: the store has no terminal that is bound to a vehicle and silent for two minutes; bind one, or wait until the last run has been quiet that long');
+    }
 
     const logger = createLogger({ level: process.env.GONGCHE_LOG_LEVEL ?? 'warn' });
-    const fleet = new SimulatedFleet({ host: values.host, port: port(values.port), members, edition, intervalS: positive(values.interval, '--interval'), logger });
+    const intervalS = positive(values.interval, '--interval');
+    const fleet = new SimulatedFleet({ host: values.host, port: port(values.port), members, edition, intervalS, logger });
     let rejected = 0;
     for (const terminal of fleet.terminals) {
       terminal.on('stopped', (reason) => {
@@ -69,6 +73,9 @@ defineCommand({
     const ticker = setInterval(() => console.log(summaryLine(fleet.summary())), 10_000);
     await waitForEnd(values.duration === undefined ? undefined : positive(values.duration, '--duration'));
     clearInterval(ticker);
+    // Vehicles end their trip as drivers do: parked with ACC off, reported once before the terminals disconnect.
+    for (const terminal of fleet.terminals) terminal.park(3600);
+    await new Promise((resolve) => setTimeout(resolve, intervalS * 1000 + 1000));
     await fleet.stop();
     const summary = fleet.summary();
     console.log(summaryLine(summary));

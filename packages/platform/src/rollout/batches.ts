@@ -9,10 +9,16 @@ import { scopeRuleSchema, type ScopeRule } from './scope.ts';
 export const rolloutPhases = ['registration', 'review', 'installation', 'acceptance', 'data_security'] as const;
 export type RolloutPhase = (typeof rolloutPhases)[number];
 
-/** A calendar date, YYYY-MM-DD; its deadline is the end of that day in Beijing time (UTC+8). */
-export const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00+08:00`)), 'must be a real calendar date');
+/** Tells whether YYYY-MM-DD names a real day; Date.parse alone rolls 2022-02-30 over to March. */
+function isCalendarDate(text: string): boolean {
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === text;
+}
 
-export const phaseDeadlinesSchema = z.object(Object.fromEntries(rolloutPhases.map((phase) => [phase, dateSchema.optional()])) as Record<RolloutPhase, z.ZodOptional<typeof dateSchema>>);
+/** A calendar date, YYYY-MM-DD; its deadline is the end of that day in Beijing time (UTC+8). */
+export const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine(isCalendarDate, 'must be a real calendar date');
+
+export const phaseDeadlinesSchema = z.object(Object.fromEntries(rolloutPhases.map((phase) => [phase, dateSchema.optional()])) as Record<RolloutPhase, z.ZodOptional<typeof dateSchema>>).strict();
 
 export const batchInput = z.object({
   number: z.number().int().min(1).max(99),
@@ -21,6 +27,9 @@ export const batchInput = z.object({
   deadlines: phaseDeadlinesSchema.default({}),
 });
 export type BatchInput = z.infer<typeof batchInput>;
+
+/** A change of a batch: name, scope rule or deadlines; the number is fixed and other fields are rejected. */
+export const batchChange = batchInput.omit({ number: true }).partial().strict();
 
 export interface Batch {
   id: number;

@@ -6,6 +6,7 @@ import { getBatch } from './batches.ts';
 import { equipList } from './acceptance.ts';
 import { unitProgress } from './progress.ts';
 import { getRolloutSettings } from './settings.ts';
+import { latestSecurityTest } from './security-tests.ts';
 
 /** One unit's row of an installation bulletin (通报). */
 export interface BulletinRow {
@@ -19,6 +20,8 @@ export interface BulletinRow {
   /** Share of installed terminals that reported within the onlineWindowHours setting, 0..1; null with none installed. */
   onlineRate: number | null;
   overduePhases: string[];
+  /** Result of the unit's latest data-security and operation test, null before any. */
+  dataSecurityTest: 'passed' | 'failed' | null;
 }
 
 export interface Bulletin {
@@ -47,6 +50,7 @@ export async function installationRows(db: Kysely<Database>, batchId: number, no
     const installedIds = completed.map((row) => row.vehicle_id);
     const online = await onlineCount(db, installedIds, now - settings.onlineWindowHours * 3600_000);
     const accepted = await db.selectFrom('rollout_acceptances').select('id').where('unit_id', '=', progress.unitId).where('batch_id', '=', batchId).executeTakeFirst();
+    const securityTest = await latestSecurityTest(db, progress.unitId, batchId);
     rows.push({
       unitId: progress.unitId,
       unitName: progress.unitName,
@@ -57,6 +61,7 @@ export async function installationRows(db: Kysely<Database>, batchId: number, no
       missing: list.install.length - installedIds.length,
       onlineRate: installedIds.length === 0 ? null : online / installedIds.length,
       overduePhases: progress.phases.filter((p) => p.state === 'overdue').map((p) => p.phase),
+      dataSecurityTest: securityTest?.result ?? null,
     });
   }
   return rows;

@@ -5,7 +5,9 @@ import { getBatch, dateSchema, endOfBeijingDay } from './batches.ts';
 import { installationRows, saveBulletin, type Bulletin } from './bulletins.ts';
 import { getRolloutSettings, type RolloutSettings } from './settings.ts';
 
-export const inspectionInput = z.object({ batchId: z.number().int().positive(), from: dateSchema, to: dateSchema, title: z.string().trim().min(4).max(80).optional() });
+export const inspectionInput = z
+  .object({ batchId: z.number().int().positive(), from: dateSchema, to: dateSchema, title: z.string().trim().min(4).max(80).optional() })
+  .refine((input) => input.from <= input.to, { message: 'from must not be after to', path: ['to'] });
 
 /** One unit's inspection (专项巡检考核) result; each part scores 0..100 and `score` is their weighted mean. */
 export interface InspectionRow {

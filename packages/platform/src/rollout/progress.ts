@@ -3,8 +3,9 @@ import type { Database } from '../store/schema.ts';
 import { computeAssignments } from './scope.ts';
 import { getBatch, listBatches, rolloutPhases, type RolloutPhase } from './batches.ts';
 import { equipList } from './acceptance.ts';
+import { latestSecurityTest } from './security-tests.ts';
 
-export type PhaseState = 'done' | 'pending' | 'overdue' | 'not_tracked';
+export type PhaseState = 'done' | 'pending' | 'overdue';
 
 export interface UnitPhase {
   phase: RolloutPhase;
@@ -22,11 +23,15 @@ export interface UnitProgress {
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
-/** When each phase was done for a unit, from the records: submission, letter, last completed work order, acceptance. */
+/**
+ * When each phase was done for a unit, from the records: submission, letter, last completed work
+ * order, acceptance, and the start of the test day when the unit's latest data-security test passed.
+ */
 async function doneTimes(db: Kysely<Database>, unitId: number, batchId: number, install: number[]): Promise<Partial<Record<RolloutPhase, number | null>>> {
   const form = await db.selectFrom('rollout_forms').select(['state', 'submitted_at']).where('unit_id', '=', unitId).where('batch_id', '=', batchId).executeTakeFirst();
   const letter = await db.selectFrom('rollout_letters').select('issued_at').where('unit_id', '=', unitId).where('batch_id', '=', batchId).executeTakeFirst();
   const acceptance = await db.selectFrom('rollout_acceptances').select('signed_at').where('unit_id', '=', unitId).where('batch_id', '=', batchId).executeTakeFirst();
+  const securityTest = await latestSecurityTest(db, unitId, batchId);
   let installed: number | null = null;
   if (letter) {
     const orders = install.length === 0 ? [] : await db.selectFrom('rollout_work_orders').select(['vehicle_id', 'completed_at']).where('vehicle_id', 'in', install).where('state', '=', 'completed').execute();
@@ -37,6 +42,7 @@ async function doneTimes(db: Kysely<Database>, unitId: number, batchId: number, 
     review: letter?.issued_at ?? null,
     installation: installed,
     acceptance: acceptance?.signed_at ?? null,
+    data_security: securityTest?.result === 'passed' ? Date.parse(`${securityTest.testedOn}T00:00:00+08:00`) : null,
   };
 }
 
@@ -55,8 +61,6 @@ export async function unitProgress(db: Kysely<Database>, batchId: number, now = 
     const phases = rolloutPhases.map((phase): UnitPhase => {
       const dueAt = due.get(phase) ?? null;
       const dueDate = batch.deadlines[phase] ?? null;
-      // TODO: the data-security and operation test has no record yet; it reads not_tracked until one exists.
-      if (phase === 'data_security') return { phase, state: 'not_tracked', dueDate, doneAt: null };
       const doneAt = done[phase] ?? null;
       const state: PhaseState = doneAt !== null ? 'done' : dueAt !== null && now > dueAt ? 'overdue' : 'pending';
       return { phase, state, dueDate, doneAt: iso(doneAt) };

@@ -8,7 +8,7 @@ export const inspectionWeightsSchema = z.object({
   onlineRate: z.number().min(0).max(100),
   tamperAlerts: z.number().min(0).max(100),
   unansweredAlerts: z.number().min(0).max(100),
-});
+}).refine((w) => w.coverage + w.onlineRate + w.tamperAlerts + w.unansweredAlerts > 0, 'at least one weight must be above 0');
 
 export const rolloutSettingsSchema = z.object({
   /** Organ that issues reply letters and bulletins. */
@@ -24,6 +24,9 @@ export const rolloutSettingsSchema = z.object({
   inspectionWeights: inspectionWeightsSchema,
 });
 export type RolloutSettings = z.infer<typeof rolloutSettingsSchema>;
+
+/** A change of settings: any of the settings, and nothing else (an unknown or misspelt name is rejected). */
+export const rolloutSettingsChange = rolloutSettingsSchema.partial().strict();
 
 export const defaultRolloutSettings: RolloutSettings = {
   issuingOrgan: '喀什地区机关事务管理局',

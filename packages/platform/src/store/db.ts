@@ -10,6 +10,8 @@ import { audit } from './migrations/002-audit.ts';
 import { accounts } from './migrations/003-accounts.ts';
 import { dataKeys } from './migrations/004-data-keys.ts';
 import { rollout } from './migrations/005-rollout.ts';
+import { rolloutSecurityTests } from './migrations/006-rollout-security-tests.ts';
+import { exchange } from './migrations/007-exchange.ts';
 
 /** An open store: the Kysely query builder and, for the ingest hot path, the raw SQLite handle. */
 export interface Store {
@@ -29,6 +31,8 @@ const migrations: Record<string, Migration> = {
   '003-accounts': accounts,
   '004-data-keys': dataKeys,
   '005-rollout': rollout,
+  '006-rollout-security-tests': rolloutSecurityTests,
+  '007-exchange': exchange,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -27,6 +27,7 @@ export interface Database {
   rollout_work_orders: RolloutWorkOrderTable;
   rollout_acceptances: RolloutAcceptanceTable;
   rollout_bulletins: RolloutBulletinTable;
+  rollout_security_tests: RolloutSecurityTestTable;
 }
 
 export interface UnitTable {
@@ -353,4 +354,17 @@ export interface RolloutBulletinTable {
   content: string;
   generated_at: number;
   published_by: number | null;
+}
+
+/** One data-security and operation test (数据安全及运行测试) of a unit in a batch; result is passed or failed. */
+export interface RolloutSecurityTestTable {
+  id: Generated<number>;
+  unit_id: number;
+  batch_id: number;
+  /** Test date, YYYY-MM-DD (Beijing time). */
+  tested_on: string;
+  result: string;
+  remarks: string;
+  recorded_by: number;
+  recorded_at: number;
 }

@@ -118,6 +118,11 @@ test('rollout from an empty database to a published bulletin', async () => {
   workbook.worksheets[0]!.eachRow((row) => row.eachCell((cell) => cells.push(cell.text)));
   for (const text of ['新Q10001', '新Q10002', '新Q10003', '填表说明：1.品牌型号填写车辆中文名称，如：大众帕萨特、丰田普拉多等；']) assert.ok(cells.includes(text), `form export lacks ${text}`);
 
+  // Installation contract with its scanned file.
+  const scan = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1000, 0x20)]);
+  const contract = expectStatus(await call(h, operator, 'POST', '/api/rollout/contracts', { kind: 'installation', unitId: unit.id, number: 'KS-AZ-2022-009', signedOn: '2022-05-25', counterparty: '中国移动喀什分公司', fileName: '安装合同.pdf', contentBase64: scan.toString('base64') }), 201);
+  assert.ok((await call(h, operator, 'GET', `/api/rollout/contracts/${contract.id}/file`)).rawPayload.equals(scan));
+
   // Work orders: the installer binds terminals that then register and report over TCP.
   const orders = expectStatus(await call(h, bureau, 'POST', '/api/rollout/work-orders', { unitId: unit.id, batchId: batch1.id, plannedDate: '2022-06-01' }), 201);
   assert.equal(orders.created.length, 2);
@@ -139,9 +144,12 @@ test('rollout from an empty database to a published bulletin', async () => {
   // Acceptance and the bulletin.
   const accepted = expectStatus(await call(h, bureau, 'POST', '/api/rollout/acceptance', { unitId: unit.id, batchId: batch1.id, remarks: '应装尽装，运行正常' }), 201);
   assert.equal(accepted.checklist.passed, true);
+  const securityTest = { unitId: unit.id, batchId: batch1.id, testedOn: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10), result: 'passed', remarks: '数据加密存储与审计日志检查通过' };
+  expectStatus(await call(h, bureau, 'POST', '/api/rollout/security-tests', securityTest), 201);
   const bulletin = expectStatus(await call(h, bureau, 'POST', `/api/rollout/batches/${batch1.id}/bulletins`), 201);
   const row = bulletin.rows.find((r: { unitId: number }) => r.unitId === unit.id);
-  assert.deepEqual({ shouldEquip: row.shouldEquip, installed: row.installed, accepted: row.accepted, exempt: row.exempt, missing: row.missing }, { shouldEquip: 2, installed: 2, accepted: true, exempt: 1, missing: 0 });
+  assert.deepEqual({ shouldEquip: row.shouldEquip, installed: row.installed, accepted: row.accepted, exempt: row.exempt, missing: row.missing, dataSecurityTest: row.dataSecurityTest }, { shouldEquip: 2, installed: 2, accepted: true, exempt: 1, missing: 0, dataSecurityTest: 'passed' });
+  assert.deepEqual(row.overduePhases, [], 'every phase of the unit is done');
   const officeRow = bulletin.rows.find((r: { unitId: number }) => r.unitId === office.id);
   assert.ok(officeRow.overduePhases.includes('registration'), 'a unit that never filed is overdue for registration');
 
@@ -154,7 +162,7 @@ test('rollout from an empty database to a published bulletin', async () => {
   assert.ok(bulletinXml.includes('喀什地区发展和改革委员会') && bulletinXml.includes('生成时间'));
 
   const actions = (h.store.sqlite.prepare('SELECT action FROM audit_log').all() as { action: string }[]).map((r) => r.action);
-  for (const action of ['form.created', 'form.submitted', 'review.recorded', 'letter.issued', 'work_order.created', 'work_order.completed', 'acceptance.signed', 'bulletin.published']) {
+  for (const action of ['form.created', 'form.submitted', 'review.recorded', 'letter.issued', 'contract.recorded', 'work_order.created', 'work_order.completed', 'acceptance.signed', 'security_test.recorded', 'bulletin.published']) {
     assert.ok(actions.includes(action), `audit log lacks ${action}`);
   }
 });

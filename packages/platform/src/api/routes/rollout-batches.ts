@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { ApiOptions, ZodApp } from '../context.ts';
 import { AUDIT_ACTIONS } from '../../audit/log.ts';
 import { idParams } from '../schemas.ts';
-import { batchInput, createBatch, getBatch, listBatches, overrideInput, setOverride, updateBatch } from '../../rollout/batches.ts';
+import { batchChange, batchInput, createBatch, getBatch, listBatches, overrideInput, setOverride, updateBatch } from '../../rollout/batches.ts';
 import { computeAssignments, scopeVehicles } from '../../rollout/scope.ts';
-import { getRolloutSettings, rolloutSettingsSchema, updateRolloutSettings } from '../../rollout/settings.ts';
+import { getRolloutSettings, rolloutSettingsChange, updateRolloutSettings } from '../../rollout/settings.ts';
 import { overdueList, unitProgress } from '../../rollout/progress.ts';
 import { audit, responses, scopeFilter, userWith } from './rollout-common.ts';
 
@@ -27,7 +27,7 @@ export async function rolloutBatchRoutes(app: ZodApp, { store }: ApiOptions): Pr
     return reply.status(201).send(batch);
   });
 
-  app.patch('/api/rollout/batches/:id', { schema: { tags, summary: 'Change a batch\'s name, scope rule or deadlines', params: idParams, body: batchInput.omit({ number: true }).partial(), response: responses } }, async (request) => {
+  app.patch('/api/rollout/batches/:id', { schema: { tags, summary: 'Change a batch\'s name, scope rule or deadlines', params: idParams, body: batchChange, response: responses } }, async (request) => {
     userWith(request, 'rollout.manage');
     const batch = await updateBatch(db, request.params.id, request.body);
     audit(store, request, AUDIT_ACTIONS.batchUpdated, 'batch', batch.id, { fields: Object.keys(request.body), deadlines: batch.deadlines });
@@ -55,7 +55,7 @@ export async function rolloutBatchRoutes(app: ZodApp, { store }: ApiOptions): Pr
     return getRolloutSettings(db);
   });
 
-  app.patch('/api/rollout/settings', { schema: { tags, summary: 'Change rollout settings', body: rolloutSettingsSchema.partial(), response: responses } }, async (request) => {
+  app.patch('/api/rollout/settings', { schema: { tags, summary: 'Change rollout settings', body: rolloutSettingsChange, response: responses } }, async (request) => {
     userWith(request, 'rollout.manage');
     const settings = await updateRolloutSettings(db, request.body);
     audit(store, request, AUDIT_ACTIONS.rolloutSettingsChanged, 'rollout_settings', 'rollout', { changes: request.body });

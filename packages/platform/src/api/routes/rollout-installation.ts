@@ -8,13 +8,14 @@ import { currentUser } from '../authentication.ts';
 import { contractFile, contractInput, listContracts, recordContract } from '../../rollout/contracts.ts';
 import { bindTerminal, completePassedWorkOrders, createWorkOrders, getWorkOrder, listWorkOrders, terminalBinding, workOrdersCreate } from '../../rollout/work-orders.ts';
 import { acceptanceChecklist, acceptanceInput, signAcceptance } from '../../rollout/acceptance.ts';
+import { listSecurityTests, recordSecurityTest, securityTestInput } from '../../rollout/security-tests.ts';
 import { audit, responses, scopeFilter, userWith } from './rollout-common.ts';
 
 const tags = ['rollout'];
 const unitBatchQuery = z.object({ unitId: z.coerce.number().int().positive(), batchId: z.coerce.number().int().positive() });
 const listQuery = z.object({ batchId: z.coerce.number().int().positive().optional() });
 
-/** Contracts, installation work orders with their debugging check, and acceptance. */
+/** Contracts, installation work orders with their debugging check, acceptance and the data-security test. */
 export async function rolloutInstallationRoutes(app: ZodApp, { store, gateway }: ApiOptions): Promise<void> {
   const { db } = store;
 
@@ -38,7 +39,7 @@ export async function rolloutInstallationRoutes(app: ZodApp, { store, gateway }:
     const file = await contractFile(db, request.params.id);
     if (file.unitId === null && currentUser(request).role !== 'bureau_admin') throw forbidden('Only bureau_admin reads the confidentiality agreement');
     if (file.unitId !== null) await assertInScope(store, request, { kind: 'Contract', id: request.params.id, unitId: file.unitId });
-    return reply.header('content-type', 'application/octet-stream').header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`).send(file.content);
+    return reply.header('content-type', file.contentType).header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`).send(file.content);
   });
 
   app.post('/api/rollout/work-orders', { schema: { tags, summary: 'Create work orders for every vehicle on a unit\'s reply-letter install list', body: workOrdersCreate, response: responses } }, async (request, reply) => {
@@ -88,5 +89,17 @@ export async function rolloutInstallationRoutes(app: ZodApp, { store, gateway }:
     audit(store, request, AUDIT_ACTIONS.acceptanceSigned, 'acceptance', result.id, { unitId: request.body.unitId, batchId: request.body.batchId, vehicles: result.checklist.items.length, remarks: request.body.remarks });
     return reply.status(201).send(result);
   });
-}
 
+  app.post('/api/rollout/security-tests', { schema: { tags, summary: 'Record a unit\'s data-security and operation test (passed or failed) after its acceptance', body: securityTestInput, response: responses } }, async (request, reply) => {
+    const user = userWith(request, 'rollout.manage');
+    const test = await recordSecurityTest(db, request.body, user.id);
+    audit(store, request, AUDIT_ACTIONS.securityTestRecorded, 'security_test', test.id, { unitId: test.unitId, batchId: test.batchId, testedOn: test.testedOn, result: test.result });
+    return reply.status(201).send(test);
+  });
+
+  app.get('/api/rollout/security-tests', { schema: { tags, summary: 'List data-security and operation tests in the user\'s scope', querystring: listQuery, response: responses } }, async (request) => {
+    const user = userWith(request, 'forms.read');
+    const unitIds = await scopeFilter(store, user);
+    return { items: await listSecurityTests(db, { ...(request.query.batchId !== undefined && { batchId: request.query.batchId }), ...(unitIds && { unitIds }) }) };
+  });
+}

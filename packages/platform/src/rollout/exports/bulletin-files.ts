@@ -4,9 +4,10 @@ import type { InspectionRow } from '../inspections.ts';
 import { docxBuffer, table, text } from './docx-common.ts';
 
 const phaseNames: Record<string, string> = { registration: '统计填报', review: '审核批复', installation: '实施安装', acceptance: '检查验收', data_security: '数据安全及运行测试' };
+const testResults: Record<string, string> = { passed: '通过', failed: '未通过' };
 const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`);
 
-export const installationHeaders = ['序号', '单位名称', '应装数', '已装数', '已验收', '暂不安装数', '未装数', '在线率', '逾期环节'];
+export const installationHeaders = ['序号', '单位名称', '应装数', '已装数', '已验收', '暂不安装数', '未装数', '在线率', '数据安全及运行测试', '逾期环节'];
 export const inspectionHeaders = ['序号', '单位名称', '安装覆盖率', '在线率', '拆除/屏蔽告警', '未处理告警', '得分'];
 
 function tableRows(bulletin: Bulletin): { headers: string[]; rows: (string | number)[][] } {
@@ -23,6 +24,8 @@ function tableRows(bulletin: Bulletin): { headers: string[]; rows: (string | num
     r.exempt,
     r.missing,
     percent(r.onlineRate),
+    // Rows of bulletins stored before this column existed have no dataSecurityTest.
+    testResults[r.dataSecurityTest ?? ''] ?? '未测试',
     r.overduePhases.map((p) => phaseNames[p] ?? p).join('、'),
   ]);
   return { headers: installationHeaders, rows };
