@@ -7,6 +7,12 @@ export interface Config {
   dataDir: string;
   httpHost: string;
   httpPort: number;
+  /**
+   * Addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto headers are
+   * trusted (Fastify's trustProxy), e.g. "127.0.0.1" for a TLS proxy on the same host. With it,
+   * session cookies get the Secure flag and the log-in rate limit counts the real client.
+   */
+  trustProxy: string | null;
   jt808Host: string;
   jt808Port: number;
   /** SQLite synchronous mode: FULL survives power loss, NORMAL survives a killed process only. */
@@ -188,6 +194,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     dataDir: path.resolve(process.env.INIT_CWD ?? process.cwd(), process.env.GONGCHE_DATA_DIR ?? 'data'),
     httpHost: process.env.GONGCHE_HTTP_HOST ?? '127.0.0.1',
     httpPort: envPort('GONGCHE_HTTP_PORT', 8080),
+    trustProxy: process.env.GONGCHE_TRUST_PROXY || null,
     jt808Host: process.env.GONGCHE_JT808_HOST ?? '0.0.0.0',
     jt808Port: envPort('GONGCHE_JT808_PORT', 6808),
     sqliteSync: process.env.GONGCHE_SQLITE_SYNC === 'NORMAL' ? 'NORMAL' : 'FULL',

@@ -67,6 +67,7 @@ export async function buildApi(options: { store: Store; logger: Logger; gateway:
   const app = Fastify({
     loggerInstance: options.logger.child({ component: 'api' }),
     bodyLimit: bodyLimitBytes,
+    ...(options.config.trustProxy && { trustProxy: options.config.trustProxy }),
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

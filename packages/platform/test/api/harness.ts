@@ -24,6 +24,7 @@ export interface Harness {
 let userCounter = 0;
 
 export interface HarnessSettings {
+  trustProxy?: string;
   auth?: Partial<AuthSettings>;
   leadershipVehicles?: Partial<LeadershipVehicleSettings>;
 }
@@ -50,6 +51,7 @@ export async function startHarness(gateway: GatewayControl = noGateway, settings
     ...base,
     auth: { ...base.auth, loginRateLimitMax: 100_000, ...settings.auth },
     leadershipVehicles: { ...base.leadershipVehicles, ...settings.leadershipVehicles },
+    trustProxy: settings.trustProxy ?? null,
   };
   const store = await openStore({ file: path.join(dir, 'gongche.db'), synchronous: 'NORMAL' });
   attachTestKeyring(store);
