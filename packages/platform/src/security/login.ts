@@ -5,6 +5,8 @@ import { AppError } from '../errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { matchTotp } from './totp.ts';
 import { findUserByUsername, type UserRow } from './users.ts';
+import { openTotpSecret } from './second-factor.ts';
+import type { Keyring } from '../crypto/keyring.ts';
 
 export const loginFailed = () =>
   new AppError('GONGCHE_ERR_LOGIN_FAILED', 401, 'Log-in failed: wrong user name or password');
@@ -49,9 +51,10 @@ async function recordFailure(db: Kysely<Database>, user: UserRow, settings: Auth
  * Checks the TOTP code of a user with the second factor enabled and records its step, so the
  * same code is refused afterwards even by a concurrent log-in. A wrong code counts as a failure.
  */
-async function checkTotp(db: Kysely<Database>, user: UserRow, code: string | undefined, settings: AuthSettings, now: number): Promise<void> {
+async function checkTotp(db: Kysely<Database>, user: UserRow, code: string | undefined, settings: AuthSettings, now: number, keyring: Keyring | undefined): Promise<void> {
   if (code === undefined || code === '') throw totpRequired();
-  const step = user.totp_secret === null ? null : matchTotp(user.totp_secret, code, now, user.totp_last_step);
+  if (!keyring) throw new AppError('GONGCHE_ERR_MASTER_KEY_MISSING', 500, 'Checking a TOTP code needs the store\'s keys, and this log-in was called without them');
+  const step = user.totp_secret === null ? null : matchTotp(openTotpSecret(keyring, user.id, user.totp_secret), code, now, user.totp_last_step);
   if (step !== null) {
     const claimed = await db
       .updateTable('users')
@@ -83,6 +86,7 @@ export async function checkLogin(
   settings: AuthSettings,
   now = Date.now(),
   totpCode?: string,
+  keyring?: Keyring,
 ): Promise<UserRow> {
   const user = await findUserByUsername(db, username);
   if (!user) {
@@ -94,7 +98,7 @@ export async function checkLogin(
   if (!(await verifyPassword(password, user.password_hash))) await recordFailure(db, user, settings, now, loginFailed());
   // Disabled accounts are reported only after a correct password, so the error reveals nothing to a guesser.
   if (user.disabled === 1) throw accountDisabled();
-  if (user.totp_enabled === 1) await checkTotp(db, user, totpCode, settings, now);
+  if (user.totp_enabled === 1) await checkTotp(db, user, totpCode, settings, now, keyring);
 
   const expired = passwordExpired(user, settings, now);
   const mustChange = user.must_change_password === 1 || expired ? 1 : 0;

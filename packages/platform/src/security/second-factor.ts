@@ -4,9 +4,20 @@ import type { AuthSettings } from '../config.ts';
 import { AppError, conflict } from '../errors.ts';
 import { generateTotpSecret, matchTotp, otpauthUri } from './totp.ts';
 import type { User } from './users.ts';
+import type { Keyring } from '../crypto/keyring.ts';
 
-// NOTE: the secret is stored as plain base32 in users.totp_secret. The API never returns it
-// after setup and logs never contain it, but whoever can read the database file can read it.
+/** Associated data that binds a sealed TOTP secret to its user. */
+const totpAad = (userId: number) => `users|${userId}|totp_secret`;
+
+/** Seals a TOTP secret under the store's data keys for users.totp_secret, as base64. */
+export function sealTotpSecret(keyring: Keyring, userId: number, secret: string): string {
+  return keyring.sealer().seal(Buffer.from(secret), totpAad(userId)).toString('base64');
+}
+
+/** Opens a TOTP secret stored by sealTotpSecret; fails with GONGCHE_ERR_DECRYPT_FAILED if it was altered. */
+export function openTotpSecret(keyring: Keyring, userId: number, stored: string): string {
+  return keyring.open(Buffer.from(stored, 'base64'), totpAad(userId), `TOTP secret of user ${userId}`).toString();
+}
 
 /** Returns whether the user's role must have a TOTP second factor and the user has not enrolled one yet. */
 export function mustEnrolTotp(user: Pick<User, 'role' | 'totpEnabled'>, settings: AuthSettings): boolean {
@@ -18,23 +29,24 @@ export function mustEnrolTotp(user: Pick<User, 'role' | 'totpEnabled'>, settings
  * its otpauth:// URI. This is the only time the secret leaves the server. Calling it again
  * before enabling replaces the secret.
  */
-export async function startTotpSetup(db: Kysely<Database>, user: User): Promise<{ secret: string; otpauthUri: string }> {
+export async function startTotpSetup(db: Kysely<Database>, user: User, keyring: Keyring): Promise<{ secret: string; otpauthUri: string }> {
   if (user.totpEnabled) {
     throw conflict(`TOTP is already enabled for ${user.username}; a security administrator (security_admin) can reset it`, user.username);
   }
   const secret = generateTotpSecret();
-  await db.updateTable('users').set({ totp_secret: secret, totp_last_step: null, updated_at: Date.now() }).where('id', '=', user.id).execute();
+  const sealed = sealTotpSecret(keyring, user.id, secret);
+  await db.updateTable('users').set({ totp_secret: sealed, totp_last_step: null, updated_at: Date.now() }).where('id', '=', user.id).execute();
   return { secret, otpauthUri: otpauthUri(secret, user.username) };
 }
 
 /** Puts the pending secret in force once the user proves it with a current code; the code cannot be used again. */
-export async function enableTotp(db: Kysely<Database>, user: User, code: string, now = Date.now()): Promise<void> {
+export async function enableTotp(db: Kysely<Database>, user: User, code: string, keyring: Keyring, now = Date.now()): Promise<void> {
   if (user.totpEnabled) throw conflict(`TOTP is already enabled for ${user.username}`, user.username);
   const row = await db.selectFrom('users').select(['totp_secret']).where('id', '=', user.id).executeTakeFirstOrThrow();
   if (row.totp_secret === null) {
     throw new AppError('GONGCHE_ERR_TOTP_NOT_SET_UP', 409, 'No TOTP secret to enable: call POST /api/auth/totp/setup first');
   }
-  const step = matchTotp(row.totp_secret, code, now, null);
+  const step = matchTotp(openTotpSecret(keyring, user.id, row.totp_secret), code, now, null);
   if (step === null) {
     throw new AppError('GONGCHE_ERR_TOTP_INVALID', 400, 'TOTP code does not match the secret: enter the current 6-digit code of the authenticator app', {
       details: [{ path: 'body.code', message: 'does not match the current code' }],

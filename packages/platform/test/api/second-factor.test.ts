@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { bearer, enrolTotp, errorCode, startHarness, testPassword, type Harness } from './harness.ts';
 import { createUser, type Role } from '../../src/security/users.ts';
 import { base32Decode, totp } from '../../src/security/totp.ts';
+import { openTotpSecret } from '../../src/security/second-factor.ts';
 
 let h: Harness;
 before(async () => {
@@ -82,6 +83,14 @@ describe('log-in with TOTP', () => {
   before(async () => {
     await addUser('totp.login', 'sys_admin');
     secret = await enrolTotp(h.app, (await login('totp.login')).json().token);
+  });
+
+  test('secret is stored sealed, not as its base32 text', async () => {
+    const row = await h.store.db.selectFrom('users').select(['id', 'totp_secret']).where('username', '=', 'totp.login').executeTakeFirstOrThrow();
+    assert.ok(row.totp_secret);
+    assert.equal(row.totp_secret.includes(secret), false);
+    assert.equal(openTotpSecret(h.store.keyring!, row.id, row.totp_secret), secret);
+    assert.throws(() => openTotpSecret(h.store.keyring!, row.id + 1, row.totp_secret!), { code: 'GONGCHE_ERR_DECRYPT_FAILED' });
   });
 
   test('without a code asks for one', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiOptions, ZodApp } from '../context.ts';
+import { requireKeyring } from '../../crypto/setup.ts';
 import { AppError, invalid } from '../../errors.ts';
 import { checkLogin, passwordExpired } from '../../security/login.ts';
 import { mustEnrolTotp } from '../../security/second-factor.ts';
@@ -70,7 +71,7 @@ export async function authRoutes(app: ZodApp, { store, config }: ApiOptions): Pr
     }),
   }, async (request, reply) => {
     const { username, password, totpCode } = request.body;
-    const row = await auditedLogin(store, request, username, () => checkLogin(db, username, password, config.auth, Date.now(), totpCode));
+    const row = await auditedLogin(store, request, username, () => checkLogin(db, username, password, config.auth, Date.now(), totpCode, requireKeyring(store)));
     const token = await createSession(db, row.id);
     setSessionCookie(request, reply, token, config.auth.sessionMaxLifetimeS);
     const user = toUser(row);

@@ -3,6 +3,7 @@ import type { ApiOptions, ZodApp } from '../context.ts';
 import { appendAudit } from '../../audit/log.ts';
 import { requestActor } from '../../audit/actors.ts';
 import { enableTotp, startTotpSetup } from '../../security/second-factor.ts';
+import { requireKeyring } from '../../crypto/setup.ts';
 import { currentUser } from '../authentication.ts';
 import { errorResponses, userOutput } from '../schemas.ts';
 
@@ -21,7 +22,7 @@ export async function secondFactorRoutes(app: ZodApp, { store }: ApiOptions): Pr
     },
   }, async (request) => {
     const user = currentUser(request);
-    const setup = await startTotpSetup(store.db, user);
+    const setup = await startTotpSetup(store.db, user, requireKeyring(store));
     request.log.info({ userId: user.id }, 'TOTP setup started');
     return setup;
   });
@@ -37,7 +38,7 @@ export async function secondFactorRoutes(app: ZodApp, { store }: ApiOptions): Pr
     },
   }, async (request) => {
     const user = currentUser(request);
-    await enableTotp(store.db, user, request.body.code);
+    await enableTotp(store.db, user, request.body.code, requireKeyring(store));
     appendAudit(store, { actor: requestActor(request), action: 'auth.totp_enabled', objectType: 'user', objectId: user.id });
     request.log.info({ userId: user.id }, 'TOTP enabled');
     return { ...user, totpEnabled: true };
