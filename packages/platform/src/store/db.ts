@@ -12,6 +12,7 @@ import { dataKeys } from './migrations/004-data-keys.ts';
 import { rollout } from './migrations/005-rollout.ts';
 import { rolloutSecurityTests } from './migrations/006-rollout-security-tests.ts';
 import { exchange } from './migrations/007-exchange.ts';
+import { calendar } from './migrations/008-calendar.ts';
 
 /** An open store: the Kysely query builder and, for the ingest hot path, the raw SQLite handle. */
 export interface Store {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '005-rollout': rollout,
   '006-rollout-security-tests': rolloutSecurityTests,
   '007-exchange': exchange,
+  '008-calendar': calendar,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

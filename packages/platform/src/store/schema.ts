@@ -28,6 +28,7 @@ export interface Database {
   rollout_acceptances: RolloutAcceptanceTable;
   rollout_bulletins: RolloutBulletinTable;
   rollout_security_tests: RolloutSecurityTestTable;
+  calendar_days: CalendarDayTable;
 }
 
 export interface UnitTable {
@@ -367,4 +368,13 @@ export interface RolloutSecurityTestTable {
   remarks: string;
   recorded_by: number;
   recorded_at: number;
+}
+
+/** A statutory holiday or an adjusted working day (调休); kind is holiday or workday, source is seed or admin. */
+export interface CalendarDayTable {
+  /** Local date, YYYY-MM-DD, in the calendar's time zone (Asia/Shanghai by default). */
+  date: string;
+  kind: string;
+  name: string;
+  source: string;
 }
