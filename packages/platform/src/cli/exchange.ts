@@ -1,12 +1,11 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultConfig } from '../config.ts';
-import { createLogger } from '../logger.ts';
 import { cliActor } from '../audit/actors.ts';
 import { invalid } from '../errors.ts';
-import { openExistingStore } from '../store/open-existing.ts';
+import { withExistingStore } from '../store/open-existing.ts';
 import type { Store } from '../store/db.ts';
-import { attachKeyring, resolveMasterKey } from '../crypto/setup.ts';
+import { attachKeyring, readToolMasterKey } from '../crypto/setup.ts';
 import { exportPackage } from '../exchange/export.ts';
 import { importPackage } from '../exchange/import.ts';
 import { checkReplay, verifyPackage, type ReceiverKey } from '../exchange/verify.ts';
@@ -15,18 +14,14 @@ import { defineCommand } from './commands.ts';
 
 const dataDirOption = '  --data-dir DIR        folder of the database file (default: ./data, or GONGCHE_DATA_DIR)';
 
-async function withStore<T>(dataDir: string | undefined, options: { keyring: boolean }, work: (store: Store) => T): Promise<T> {
-  const store = await openExistingStore(dataDir);
-  try {
+function withStore<T>(dataDir: string | undefined, options: { keyring: boolean }, work: (store: Store) => T): Promise<T> {
+  return withExistingStore(dataDir, (store) => {
     if (options.keyring) {
       const config = defaultConfig();
-      const folder = dataDir ? path.resolve(dataDir) : config.dataDir;
-      attachKeyring(store, resolveMasterKey(config.encryption, folder, createLogger({ level: 'error' }), { create: false }), config.encryption);
+      attachKeyring(store, readToolMasterKey(config.encryption, dataDir ? path.resolve(dataDir) : config.dataDir), config.encryption);
     }
-    return await work(store);
-  } finally {
-    await store.close();
-  }
+    return work(store);
+  });
 }
 
 const beijingDate = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -1,15 +1,14 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultConfig } from '../config.ts';
-import { createLogger } from '../logger.ts';
 import { appendAudit, AUDIT_ACTIONS } from '../audit/log.ts';
 import { cliActor } from '../audit/actors.ts';
-import { openExistingStore } from '../store/open-existing.ts';
+import { withExistingStore } from '../store/open-existing.ts';
 import type { Store } from '../store/db.ts';
 import { invalid } from '../errors.ts';
 import { Keyring, rewrapDataKeys } from '../crypto/keyring.ts';
 import { createMasterKeyFile, readMasterKey } from '../crypto/master-key.ts';
-import { defaultMasterKeyFile, resolveMasterKey } from '../crypto/setup.ts';
+import { defaultMasterKeyFile, readToolMasterKey } from '../crypto/setup.ts';
 import { defineCommand } from './commands.ts';
 
 const keySource = `The master key is read from GONGCHE_MASTER_KEY (the key itself) or GONGCHE_MASTER_KEY_FILE,
@@ -17,17 +16,14 @@ or else from master.key in the data folder, as "gongche serve" does.`;
 
 const dataDirOption = '  --data-dir DIR   folder of the database file (default: ./data, or GONGCHE_DATA_DIR)';
 
-async function withKeyring<T>(dataDir: string | undefined, work: (store: Store, keyring: Keyring) => T): Promise<T> {
+function withKeyring<T>(dataDir: string | undefined, work: (store: Store, keyring: Keyring) => T): Promise<T> {
   const config = defaultConfig();
-  const store = await openExistingStore(dataDir);
-  try {
+  return withExistingStore(dataDir, (store) => {
     const folder = dataDir ? path.resolve(dataDir) : config.dataDir;
-    const master = resolveMasterKey(config.encryption, folder, createLogger({ level: 'error' }), { create: false });
+    const master = readToolMasterKey(config.encryption, folder);
     if (master.source === defaultMasterKeyFile(folder)) console.error(`Note: the master key is read from ${master.source}, beside the database; keep it apart in production.`);
     return work(store, Keyring.load(store, master, config.encryption));
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 function printKeys(keyring: Keyring): void {

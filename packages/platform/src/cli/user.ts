@@ -1,8 +1,5 @@
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultConfig } from '../config.ts';
-import type { Store } from '../store/db.ts';
-import { openExistingStore } from '../store/open-existing.ts';
+import { withExistingStore } from '../store/open-existing.ts';
 import { generatePassword, passwordProblem } from '../security/passwords.ts';
 import { createUser, findUserByUsername, isRole, roles, setPassword } from '../security/users.ts';
 import { boxed } from '../security/first-admin.ts';
@@ -69,15 +66,6 @@ function printGenerated(username: string, password: string): void {
   ]));
 }
 
-async function withStore<T>(dataDir: string | undefined, work: (store: Store) => Promise<T>): Promise<T> {
-  const dir = dataDir ? path.resolve(dataDir) : defaultConfig().dataDir;
-  const store = await openExistingStore(dir);
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
 
 function requireOption(value: string | undefined, flag: string, usage: string): string {
   if (value === undefined || value === '') throw invalid(`Missing ${flag}\n\n${usage}`);
@@ -96,7 +84,7 @@ defineCommand({
     const unitId = values['unit-id'] === undefined ? null : Number(values['unit-id']);
     if (unitId !== null && !(Number.isInteger(unitId) && unitId > 0)) throw invalid(`--unit-id must be a positive integer, got "${values['unit-id']}"`);
     const { password, generated } = await choosePassword(values, username);
-    const user = await withStore(values['data-dir'], async (store) => {
+    const user = await withExistingStore(values['data-dir'], async (store) => {
       await assertRoleUnit(store.db, role, unitId).catch((error: unknown) => {
         throw error instanceof AppError && error.code === 'GONGCHE_ERR_VALIDATION' ? invalid(`Role ${role} needs a unit: give --unit-id`, role) : error;
       });
@@ -118,7 +106,7 @@ defineCommand({
     const { values } = parseArgs({ args, options: commonOptions, strict: true });
     const username = requireOption(values.username, '--username', resetUsage);
     const { password, generated } = await choosePassword(values, username);
-    await withStore(values['data-dir'], async (store) => {
+    await withExistingStore(values['data-dir'], async (store) => {
       const user = await findUserByUsername(store.db, username);
       if (!user) throw notFound('User', username);
       await setPassword(store.db, user.id, password, { mustChangePassword: true });

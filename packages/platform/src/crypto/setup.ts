@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EncryptionSettings } from '../config.ts';
-import type { Logger } from '../logger.ts';
+import { createLogger, type Logger } from '../logger.ts';
 import type { Store } from '../store/db.ts';
 import { AppError } from '../errors.ts';
 import { Keyring } from './keyring.ts';
@@ -45,4 +45,9 @@ export function attachKeyring(store: Store, master: MasterKey, settings: Encrypt
 export function requireKeyring(store: Store): Keyring {
   if (!store.keyring) throw new AppError('GONGCHE_ERR_MASTER_KEY_MISSING', 500, 'This store was opened without its master key, so sealed positions and frames cannot be read or written');
   return store.keyring;
+}
+
+/** Reads the master key a command-line tool needs, as `serve` would for the same data folder, without creating one. */
+export function readToolMasterKey(settings: EncryptionSettings, dataDir: string): MasterKey {
+  return resolveMasterKey(settings, dataDir, createLogger({ level: 'error' }), { create: false });
 }

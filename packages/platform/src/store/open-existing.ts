@@ -16,3 +16,13 @@ export async function openExistingStore(dataDirOption: string | undefined): Prom
   }
   return openStore({ file });
 }
+
+/** Opens the existing store of a data folder, runs `work` on it and closes the store, also when `work` fails. */
+export async function withExistingStore<T>(dataDir: string | undefined, work: (store: Store) => T | Promise<T>): Promise<T> {
+  const store = await openExistingStore(dataDir);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}

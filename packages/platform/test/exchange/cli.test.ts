@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../src/cli/commands.ts';
 import { parsePeriodBound } from '../../src/cli/exchange.ts';
 import { openSite, seedSender, type Site } from './harness.ts';
-
-function capture(t: TestContext) {
-  const out = t.mock.method(console, 'log', () => {});
-  const err = t.mock.method(console, 'error', () => {});
-  return {
-    out: () => out.mock.calls.map((c) => String(c.arguments[0])).join('\n'),
-    err: () => err.mock.calls.map((c) => String(c.arguments[0])).join('\n'),
-  };
-}
+import { captureConsole as capture } from '../helpers/console.ts';
 
 describe('gongche exchange', () => {
   let sender: Site;
