@@ -57,7 +57,7 @@ export interface GatewaySettings {
   maxFramesPerSecond: number;
   /** Non-JT/T 808 bytes tolerated from one connection before it is closed. */
   maxDiscardedBytes: number;
-  /** How long an incomplete subpackaged message waits before the gateway asks for the missing packages. */
+  /** How long an incomplete subpackaged message waits before the gateway requests the missing packages. */
   subpackageTimeoutS: number;
   /** Timeout of a platform command waiting for the terminal's response. */
   commandTimeoutS: number;
@@ -68,7 +68,7 @@ export interface GatewaySettings {
 export interface IngestSettings {
   /** A group of reports is committed after this many milliseconds at most. */
   commitIntervalMs: number;
-  /** A group is committed as soon as it holds this many reports. */
+  /** A group is committed as soon as it contains this many reports. */
   commitMaxReports: number;
   /** Speeds above this (km/h) between two fixes mark the later fix as an impossible jump. */
   maxPlausibleSpeedKmh: number;

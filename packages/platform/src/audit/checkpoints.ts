@@ -25,7 +25,7 @@ export function beijingDayStart(day: string): number {
   return ms - beijingOffsetMs;
 }
 
-/** The Beijing-time day (YYYY-MM-DD) of a UTC ms instant. */
+/** Returns the Beijing-time day (YYYY-MM-DD) of a UTC ms instant. */
 export function beijingDay(at: number): string {
   return new Date(at + beijingOffsetMs).toISOString().slice(0, 10);
 }
@@ -84,7 +84,7 @@ export function checkCheckpoints(store: Store, checkpoints: Checkpoint[]): First
 const title = '公车监管平台 审计日志每日校验值 / gongche audit log: daily checkpoints';
 const header = ['日期 Date', '条目数 Entries', '末条序号 Last seq', '末条SM3摘要 SM3 digest of the last entry'];
 
-/** The printable checkpoint sheet: plain text with Chinese and English headings, to be signed and sealed. */
+/** Formats the printable checkpoint sheet: plain text with Chinese and English headings, to be signed and sealed. */
 export function formatCheckpointSheet(checkpoints: Checkpoint[], meta: { store: string; from: string; to: string; exportedAt: number }): string {
   const lines = [
     title,
@@ -117,6 +117,6 @@ export function parseCheckpointSheet(text: string): Checkpoint[] {
     const m = rowPattern.exec(line.trim());
     if (m) checkpoints.push({ day: m[1]!, count: Number(m[2]), lastSeq: Number(m[3]), digest: m[4]! });
   }
-  if (checkpoints.length === 0) throw invalid('The checkpoint file holds no checkpoint rows (expected lines "YYYY-MM-DD  COUNT  LAST_SEQ  DIGEST")');
+  if (checkpoints.length === 0) throw invalid('The checkpoint file contains no checkpoint rows (expected lines "YYYY-MM-DD  COUNT  LAST_SEQ  DIGEST")');
   return checkpoints;
 }

@@ -58,7 +58,7 @@ function checkFileList(dir: string, manifest: Manifest): void {
   const expected = new Set([manifestName, signatureName, ...manifest.files.map((f) => f.name)]);
   const present = new Set(fs.readdirSync(dir));
   for (const name of expected) if (!present.has(name)) throw exchangeError('FILE', `${name} is missing from the package ${dir}, though the manifest lists it`, name);
-  for (const name of [...present].sort()) if (!expected.has(name)) throw exchangeError('FILE', `${name} in the package ${dir} is not listed in the manifest; a package holds only its listed files`, name);
+  for (const name of [...present].sort()) if (!expected.has(name)) throw exchangeError('FILE', `${name} in the package ${dir} is not listed in the manifest; a package contains only its listed files`, name);
 }
 
 function checkDigests(dir: string, manifest: Manifest): void {
@@ -72,16 +72,16 @@ function checkDigests(dir: string, manifest: Manifest): void {
 function openPackageKey(manifest: Manifest, receiverKey: ReceiverKey): PackageKey {
   const encryption = manifest.encryption!;
   const publicKey = createPublicKey(receiverKey.privateKey);
-  const given = keyFingerprint(publicKey);
-  if (given !== encryption.receiverKeyFingerprint) {
-    throw exchangeError('DECRYPT', `Package ${manifest.packageId} is encrypted for the receiver key ${encryption.receiverKeyFingerprint}, but ${receiverKey.file} holds key ${given}`, given);
+  const suppliedFingerprint = keyFingerprint(publicKey);
+  if (suppliedFingerprint !== encryption.receiverKeyFingerprint) {
+    throw exchangeError('DECRYPT', `Package ${manifest.packageId} is encrypted for the receiver key ${encryption.receiverKeyFingerprint}, but ${receiverKey.file} contains key ${suppliedFingerprint}: give the receiver private key that matches`, suppliedFingerprint);
   }
   const ephemeral = Buffer.from(encryption.ephemeralPublicKey, 'hex');
   return unwrapKey(privateScalar(receiverKey.privateKey, receiverKey.file), publicPoint(publicKey), ephemeral, Buffer.from(encryption.wrappedKey, 'base64'), manifest.packageId);
 }
 
 /**
- * Checks a package folder: the SM2 signature over manifest.json, that the folder holds exactly
+ * Checks a package folder: the SM2 signature over manifest.json, that the folder contains exactly
  * the files it lists, each file's length and SM3 digest, the package key when the package is
  * encrypted, and with checkContents every record. Throws the GONGCHE_ERR_EXCHANGE_* error of
  * the first fault found, naming the file or value.

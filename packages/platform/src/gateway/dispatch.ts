@@ -9,7 +9,7 @@ import { handleDriverIdentity } from './handlers/driver-identity.ts';
 
 /** Frames a terminal may send before it has authenticated. */
 const allowedBeforeAuth = new Set([0x0100, 0x0102, 0x0003]);
-/** Frames answered with failure before authentication, after which the connection is closed. */
+/** Frames rejected with result 1 before authentication, after which the connection is closed. */
 const maxUnauthenticatedFrames = 10;
 
 /** Decodes one frame (joining subpackages first) and runs its handler. */
@@ -28,7 +28,7 @@ export async function dispatchFrame(connection: TerminalConnection, frame: Frame
   }
 
   if (!connection.terminal && !allowedBeforeAuth.has(header.messageId)) {
-    refuseUnauthenticated(connection, frame);
+    rejectUnauthenticated(connection, frame);
     return;
   }
   if (connection.terminal && header.phone.replace(/^0+/, '') !== connection.terminal.phone.replace(/^0+/, '')) {
@@ -48,15 +48,15 @@ export async function dispatchFrame(connection: TerminalConnection, frame: Frame
     connection.reply(header, unsupported ? Result.notSupported : Result.messageError);
     return;
   }
-  // A joined message is answered, and stored, under the serial of the package that completed it.
+  // A joined message is acknowledged, and stored, under the serial of the package that completed it.
   if (joined) message.header = { ...message.header, serial: header.serial };
   await route(connection, message, frame, receivedAt, joined);
 }
 
-function refuseUnauthenticated(connection: TerminalConnection, frame: Frame): void {
+function rejectUnauthenticated(connection: TerminalConnection, frame: Frame): void {
   connection.unauthenticatedFrames++;
   connection.context.metrics.refusals.inc({ reason: 'not_authenticated' });
-  connection.log.info({ phone: frame.header.phone, messageId: frame.header.messageId }, 'frame before authentication refused');
+  connection.log.info({ phone: frame.header.phone, messageId: frame.header.messageId }, 'frame before authentication rejected');
   connection.reply(frame.header, Result.failure);
   if (connection.unauthenticatedFrames >= maxUnauthenticatedFrames) connection.close('not_authenticated');
 }

@@ -55,10 +55,10 @@ export async function listReviews(db: Kysely<Database>, formId: number): Promise
 }
 
 /**
- * The stages a form still needs in its current round, in order. The preliminary opinion comes
- * first when the unit has a supervising unit; the bureau's and the Secrecy Bureau's opinions
- * then form the joint review, in either order; the Secrecy Bureau's only while vehicles remain
- * on the exempt list.
+ * Returns the stages a form still needs in its current round, in order. The preliminary opinion
+ * comes first when the unit has a supervising unit. The bureau's and the Secrecy Bureau's
+ * opinions then form the joint review, in either order, and the Secrecy Bureau's is needed only
+ * while vehicles remain on the exempt list.
  */
 export function pendingStages(form: FormDetail, reviews: Review[]): ReviewStage[] {
   const done = new Set(reviews.filter((r) => r.round === form.round).map((r) => r.stage));
@@ -72,8 +72,8 @@ export function pendingStages(form: FormDetail, reviews: Review[]): ReviewStage[
 function assertInOrder(form: FormDetail, reviews: Review[], stage: ReviewStage): void {
   const pending = pendingStages(form, reviews);
   if (!pending.includes(stage)) {
-    const why = reviews.some((r) => r.round === form.round && r.stage === stage) ? 'was already given in this round' : 'is not needed for this form';
-    throw new AppError('GONGCHE_ERR_REVIEW_OUT_OF_ORDER', 409, `The ${stage} opinion ${why}; pending: ${pending.join(', ') || 'none'}`, { value: stage });
+    const reason = reviews.some((r) => r.round === form.round && r.stage === stage) ? 'was already given in this round' : 'is not needed for this form';
+    throw new AppError('GONGCHE_ERR_REVIEW_OUT_OF_ORDER', 409, `The ${stage} opinion ${reason}; pending: ${pending.join(', ') || 'none'}`, { value: stage });
   }
   if (stage !== 'preliminary' && pending.includes('preliminary')) {
     throw new AppError('GONGCHE_ERR_REVIEW_OUT_OF_ORDER', 409, `The ${stage} opinion needs the supervising department's preliminary opinion first`, { value: stage });
@@ -92,8 +92,8 @@ function rejectedVehicles(form: FormDetail, input: ReviewInput): number[] {
 
 /**
  * Records one opinion. Reject moves the named exempt vehicles (all when none are named) to the
- * install list; return sends the form back to the unit as a draft for the next round; once no
- * stage is pending the form is reviewed and a reply letter may be issued.
+ * install list. Return sends the form back to the unit as a draft for the next round. Once no
+ * stage is pending, the form is reviewed and a reply letter may be issued.
  */
 export async function recordReview(db: Kysely<Database>, user: User, formId: number, input: ReviewInput): Promise<{ review: Review; form: FormDetail }> {
   assertReviewRole(user, input.stage);

@@ -14,7 +14,7 @@ afterEach(async () => t.cleanup());
 
 const rowAt = (seq: number) => t.store.sqlite.prepare('SELECT * FROM audit_log WHERE seq = ?').get(seq) as AuditRow;
 
-/** Recomputes the digest of one row in the tampered file, as an attacker who knows the encoding would. */
+/** Recomputes the digest of one row in the tampered file, as an attacker with the encoding at hand would. */
 function recompute(db: import('better-sqlite3').Database, seq: number): void {
   const row = db.prepare('SELECT * FROM audit_log WHERE seq = ?').get(seq) as AuditRow;
   db.prepare('UPDATE audit_log SET digest = ? WHERE seq = ?').run(entryDigest(row), seq);

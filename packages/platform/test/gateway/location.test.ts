@@ -92,7 +92,7 @@ describe('gateway location ingest', () => {
     assert.equal(await client.ack(serial), 0);
   });
 
-  it('skips junk and a frame with a bad check code, then acknowledges the next good frame', async () => {
+  it('acknowledges a good frame after junk and a bad frame', async () => {
     const badSerial = ++client.serial;
     const bad = encodeMessage({ edition: '2013', phone: '013900000011', serial: badSerial }, { messageId: 0x0002, body: {} });
     bad[bad.length - 2]! ^= 0x55;
@@ -114,7 +114,7 @@ describe('gateway location ingest', () => {
 });
 
 describe('gateway emergency alarm', () => {
-  it('opens one alarm while the bit stays set, confirms it with 0x8203 and clears it when the bit drops', async () => {
+  it('keeps one emergency alarm until the bit drops', async () => {
     const t = await startTestGateway();
     try {
       const ids = await t.addTerminal('013900000021', '新Q20021');
@@ -196,7 +196,7 @@ describe('gateway connection limits', () => {
 });
 
 describe('gateway alarm confirmation after reconnect', () => {
-  it('sends 0x8203 for an alarm acknowledged while the terminal was offline when it authenticates again', async () => {
+  it('confirms an offline acknowledgement at re-authentication', async () => {
     const t = await startTestGateway();
     try {
       const ids = await t.addTerminal('013900000023', '新Q20023');
@@ -256,7 +256,7 @@ describe('gateway subpackaged batch', () => {
 });
 
 describe('gateway back-pressure', () => {
-  it('pauses reading while too many reports wait for their commit, then answers them all', async () => {
+  it('pauses reading under back-pressure, then acknowledges all', async () => {
     const t = await startTestGateway((c) => { c.gateway.maxUnacknowledgedReports = 2; });
     try {
       await t.addTerminal('013900000025', '新Q20025');

@@ -128,10 +128,10 @@ export class RawTerminal {
       body: { layout: this.edition === '2019' ? '2019' : '2013', provinceId: 65, cityId: 3100, manufacturerId: 'GC001', terminalModel: 'GC-T1', terminalId: 'T0001', plateColor: 1, plate },
     });
     const answer = await this.next((m) => m.messageId === 0x8100 && m.body.replySerial === serial);
-    if (answer.messageId !== 0x8100 || answer.body.result !== 0 || !answer.body.authCode) throw new Error(`registration refused: ${JSON.stringify(answer.body)}`);
+    if (answer.messageId !== 0x8100 || answer.body.result !== 0 || !answer.body.authCode) throw new Error(`registration rejected: ${JSON.stringify(answer.body)}`);
     const auth = this.send({ messageId: 0x0102, body: { authCode: answer.body.authCode, ...(this.edition === '2019' && { imei: '861234567890123', softwareVersion: '1.0.0' }) } });
     const result = await this.ack(auth);
-    if (result !== 0) throw new Error(`authentication refused with result ${result}`);
+    if (result !== 0) throw new Error(`authentication rejected with result ${result}`);
     return answer.body.authCode;
   }
 

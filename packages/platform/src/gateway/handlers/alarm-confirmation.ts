@@ -25,7 +25,7 @@ export async function deliverPendingConfirmation(connection: TerminalConnection)
   try {
     const answer = await connection.pending.wait(serial, 0x8203, config.gateway.commandTimeoutS * 1000);
     if (answer.messageId === 0x0001 && answer.body.result !== Result.success) {
-      connection.log.warn({ alarmId: alarm.id, result: answer.body.result }, 'terminal refused the emergency alarm confirmation');
+      connection.log.warn({ alarmId: alarm.id, result: answer.body.result }, 'terminal rejected the emergency alarm confirmation');
       return;
     }
     await store.db.updateTable('emergency_alarms').set({ confirmation_sent_at: Date.now() }).where('id', '=', alarm.id).execute();

@@ -25,7 +25,7 @@ export async function handleAuthentication(connection: TerminalConnection, heade
   if (!terminal || !accepted) {
     const reason = terminal ? 'wrong_auth_code' : 'unknown_terminal';
     metrics.refusals.inc({ reason });
-    connection.log.warn({ phone: header.phone, reason }, 'authentication refused');
+    connection.log.warn({ phone: header.phone, reason }, 'authentication rejected');
     connection.reply(header, Result.failure);
     connection.close(reason);
     return;
@@ -57,6 +57,6 @@ export async function handleAuthentication(connection: TerminalConnection, heade
   metrics.online.set(sessions.size);
   connection.log.info({ edition: header.edition, replaced: replaced !== undefined }, 'terminal authenticated');
   connection.reply(header, Result.success);
-  // Not awaited: the answer arrives as a later frame on this same connection.
+  // Not awaited, because the terminal's response arrives as a later frame on this same connection.
   void deliverPendingConfirmation(connection).catch((error: unknown) => connection.log.error({ err: error }, 'pending alarm confirmation failed'));
 }

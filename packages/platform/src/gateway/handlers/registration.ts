@@ -14,7 +14,7 @@ export function newAuthCode(): string {
 
 /**
  * Registers a terminal that the registry knows and issues it a new auth code. Unknown
- * phone numbers are refused with result 4 and the connection is closed. A terminal that
+ * phone numbers are rejected with result 4 and the connection is closed. A terminal that
  * reports another terminal id or plate than the registry holds is accepted and logged, because
  * an installer may swap a faulty unit or mistype the plate in its settings; the new terminal id
  * is kept on the terminal record.
@@ -24,7 +24,7 @@ export async function handleRegistration(connection: TerminalConnection, header:
   const terminal = await findTerminalByPhone(db, header.phone);
   if (!terminal) {
     connection.context.metrics.refusals.inc({ reason: 'unknown_terminal' });
-    connection.log.warn({ phone: header.phone, terminalId: body.terminalId, plate: body.plate }, 'registration refused: terminal not in registry');
+    connection.log.warn({ phone: header.phone, terminalId: body.terminalId, plate: body.plate }, 'registration rejected: terminal not in registry');
     connection.send({ messageId: 0x8100, body: { replySerial: header.serial, result: RegistrationResult.terminalUnknown } });
     connection.close('unknown_terminal');
     return;
