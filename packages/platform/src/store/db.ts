@@ -13,6 +13,9 @@ import { rollout } from './migrations/005-rollout.ts';
 import { rolloutSecurityTests } from './migrations/006-rollout-security-tests.ts';
 import { exchange } from './migrations/007-exchange.ts';
 import { calendar } from './migrations/008-calendar.ts';
+import { ruleFacts } from './migrations/009-rule-facts.ts';
+import { alerts } from './migrations/010-alerts.ts';
+import { ruleEngine } from './migrations/011-rule-engine.ts';
 
 /** An open store: the Kysely query builder and, for the ingest hot path, the raw SQLite handle. */
 export interface Store {
@@ -35,6 +38,9 @@ const migrations: Record<string, Migration> = {
   '006-rollout-security-tests': rolloutSecurityTests,
   '007-exchange': exchange,
   '008-calendar': calendar,
+  '009-rule-facts': ruleFacts,
+  '010-alerts': alerts,
+  '011-rule-engine': ruleEngine,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

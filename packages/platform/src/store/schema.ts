@@ -1,10 +1,13 @@
 import type { Generated } from 'kysely';
+import type { RuleFactTables } from './schema-rule-facts.ts';
+import type { AlertTables } from './schema-alerts.ts';
+import type { RuleEngineTables } from './schema-rule-engine.ts';
 
 /**
  * Table types of the store. Times are UTC instants stored as integer milliseconds since
  * the epoch; booleans are 0/1 integers so that SQLite and PostgreSQL read the same.
  */
-export interface Database {
+export interface Database extends RuleFactTables, AlertTables, RuleEngineTables {
   units: UnitTable;
   vehicles: VehicleTable;
   terminals: TerminalTable;

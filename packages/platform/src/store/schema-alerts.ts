@@ -1,0 +1,2 @@
+/** Tables of alerts, their review transitions and attachments. */
+export interface AlertTables {}

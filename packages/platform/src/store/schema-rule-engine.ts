@@ -1,0 +1,2 @@
+/** Tables of the rules engine: per-vehicle detector state, the evaluation cursor, trips, templates and settings. */
+export interface RuleEngineTables {}
