@@ -1,0 +1,4 @@
+import type { Detector } from '../engine/types.ts';
+
+/** The negative-list detectors (items 1 to 9), in item order. */
+export const negativeListDetectors: Detector<any, any>[] = [];
