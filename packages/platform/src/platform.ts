@@ -12,6 +12,7 @@ import { checkRetentionSettings } from './retention/purge.ts';
 import { startGateway, type Gateway } from './gateway/server.ts';
 import { seedDemoFleet } from './demo/seed.ts';
 import { startDemoSimulation, type Simulation } from './simulator/demo.ts';
+import { AlertHub } from './alerts/hub.ts';
 
 export interface DemoOptions {
   vehicles: number;
@@ -49,6 +50,8 @@ export async function startPlatform(config: Config, logger: Logger, options: { d
     const keyring = attachKeyring(store, master, config.encryption);
     logger.info({ dataKeys: keyring.list().length, algorithm: config.encryption.algorithm }, 'data keys loaded');
     if (options.demo) await seedDemoFleet(store.db, logger);
+    // Pushes new alerts to the live socket of the HTTP API; whatever finds alerts publishes through it.
+    const alertHub = new AlertHub(store.db, logger, config.auth);
 
     const gateway = await startGateway({ store, config, logger }).catch((error: unknown) => {
       throw listenFailure(error, 'JT/T 808', config.jt808Host, config.jt808Port, '--jt808-port or GONGCHE_JT808_PORT');
@@ -57,7 +60,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { d
     const retention = startRetentionJob(store, config.retention, logger);
     running.push(() => retention.stop());
 
-    const api = await buildApi({ store, logger, gateway, config });
+    const api = await buildApi({ store, logger, gateway, config, alertHub });
     api.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
       reply.type(gateway.metrics.registry.contentType);
       return gateway.metrics.registry.metrics();

@@ -10,6 +10,8 @@ import type { Config } from '../config.ts';
 import type { ApiOptions, ZodApp } from './context.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { installSecurityHeaders } from './security-headers.ts';
+import { registerConsole } from '../console/serve.ts';
+import { mapSettingsFromEnv, tileOrigins } from '../console/map-settings.ts';
 import { csrfHeaderValue, installAuthentication, sessionCookie } from './authentication.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -27,6 +29,8 @@ import { rolloutReviewRoutes } from './routes/rollout-reviews.ts';
 import { rolloutInstallationRoutes } from './routes/rollout-installation.ts';
 import { rolloutBulletinRoutes } from './routes/rollout-bulletins.ts';
 import { platformVersion } from './version.ts';
+import { liveRoutes } from './routes/live.ts';
+import { AlertHub } from '../alerts/hub.ts';
 
 const bodyLimitBytes = 1024 * 1024;
 
@@ -63,7 +67,7 @@ async function registerDocs(app: FastifyInstance, version: string): Promise<void
  * Builds the HTTP API on an open store: JSON errors, security headers, sessions, OpenAPI
  * documentation at /api/docs and every /api route. It does not listen; the caller does.
  */
-export async function buildApi(options: { store: Store; logger: Logger; gateway: GatewayControl; config: Config }): Promise<FastifyInstance> {
+export async function buildApi(options: { store: Store; logger: Logger; gateway: GatewayControl; config: Config; alertHub?: AlertHub }): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger.child({ component: 'api' }),
     bodyLimit: bodyLimitBytes,
@@ -72,16 +76,18 @@ export async function buildApi(options: { store: Store; logger: Logger; gateway:
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandlers(app);
-  installSecurityHeaders(app);
+  const mapSettings = mapSettingsFromEnv();
+  installSecurityHeaders(app, { consoleImageSources: tileOrigins(mapSettings) });
   await app.register(cookie);
   installAuthentication(app, options.store.db, options.config.auth);
 
   await registerDocs(app, platformVersion);
 
   const zodApp = app.withTypeProvider<ZodTypeProvider>() as ZodApp;
-  const context: ApiOptions = options;
-  for (const routes of [healthRoutes, authRoutes, unitRoutes, vehicleRoutes, terminalRoutes, positionRoutes, alarmRoutes, auditRoutes, userRoutes, secondFactorRoutes, rolloutBatchRoutes, rolloutFormRoutes, rolloutReviewRoutes, rolloutInstallationRoutes, rolloutBulletinRoutes]) {
+  const context: ApiOptions = { ...options, alertHub: options.alertHub ?? new AlertHub(options.store.db, options.logger, options.config.auth) };
+  for (const routes of [healthRoutes, authRoutes, unitRoutes, vehicleRoutes, terminalRoutes, positionRoutes, alarmRoutes, auditRoutes, userRoutes, secondFactorRoutes, rolloutBatchRoutes, rolloutFormRoutes, rolloutReviewRoutes, rolloutInstallationRoutes, rolloutBulletinRoutes, liveRoutes]) {
     await routes(zodApp, context);
   }
+  await registerConsole(zodApp, { map: mapSettings, logger: options.logger });
   return app;
 }
