@@ -28,6 +28,7 @@ import { rolloutInstallationRoutes } from './routes/rollout-installation.ts';
 import { rolloutBulletinRoutes } from './routes/rollout-bulletins.ts';
 import { platformVersion } from './version.ts';
 import { liveRoutes } from './routes/live.ts';
+import { alertRoutes } from './routes/alerts.ts';
 import { AlertHub } from '../alerts/hub.ts';
 
 const bodyLimitBytes = 1024 * 1024;
@@ -82,7 +83,7 @@ export async function buildApi(options: { store: Store; logger: Logger; gateway:
 
   const zodApp = app.withTypeProvider<ZodTypeProvider>() as ZodApp;
   const context: ApiOptions = { ...options, alertHub: options.alertHub ?? new AlertHub(options.store.db, options.logger, options.config.auth) };
-  for (const routes of [healthRoutes, authRoutes, unitRoutes, vehicleRoutes, terminalRoutes, positionRoutes, alarmRoutes, auditRoutes, userRoutes, secondFactorRoutes, rolloutBatchRoutes, rolloutFormRoutes, rolloutReviewRoutes, rolloutInstallationRoutes, rolloutBulletinRoutes, liveRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, unitRoutes, vehicleRoutes, terminalRoutes, positionRoutes, alarmRoutes, auditRoutes, userRoutes, secondFactorRoutes, rolloutBatchRoutes, rolloutFormRoutes, rolloutReviewRoutes, rolloutInstallationRoutes, rolloutBulletinRoutes, alertRoutes, liveRoutes]) {
     await routes(zodApp, context);
   }
   return app;

@@ -82,6 +82,13 @@ export const AUDIT_ACTIONS = {
   calendarDaySet: 'calendar.day_set',
   calendarDayDeleted: 'calendar.day_deleted',
   calendarYearImported: 'calendar.year_imported',
+  alertExplained: 'alert.explained',
+  alertConfirmed: 'alert.confirmed',
+  alertDismissed: 'alert.dismissed',
+  alertRectified: 'alert.rectified',
+  alertAttachmentUploaded: 'alert.attachment_uploaded',
+  alertAttachmentRead: 'alert.attachment_read',
+  alertEvidenceRead: 'alert.evidence_read',
 } as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS];

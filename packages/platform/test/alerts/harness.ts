@@ -141,3 +141,16 @@ export function alertDraft(ids: { unitId: number; vehicleId: number }, overrides
 export async function insertAlert(store: Store, draft: AlertDraft): Promise<number> {
   return (await saveAlert(store.db, draft, Date.now())).id;
 }
+
+/** Builds a multipart/form-data body with one file part, as a browser's form upload sends it. */
+export function multipartFile(fileName: string, mediaType: string, content: Buffer, field = 'file'): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----gongche${Math.random().toString(16).slice(2)}`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${fileName}"\r\nContent-Type: ${mediaType}\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return { payload: Buffer.concat([head, content, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** A small but well-formed PDF file. */
+export const samplePdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
