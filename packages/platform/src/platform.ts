@@ -13,6 +13,7 @@ import { startGateway, type Gateway } from './gateway/server.ts';
 import { seedDemoFleet } from './demo/seed.ts';
 import { startDemoSimulation, type Simulation } from './simulator/demo.ts';
 import { AlertHub } from './alerts/hub.ts';
+import { startRuleEngine, type RuleEngine, type RuleEngineOptions } from './rules/engine/service.ts';
 
 export interface DemoOptions {
   vehicles: number;
@@ -25,6 +26,7 @@ export interface Platform {
   gateway: Gateway;
   httpPort: number;
   jt808Port: number;
+  rules: RuleEngine;
   close(): Promise<void>;
 }
 
@@ -34,7 +36,7 @@ async function waitForOnline(gateway: Gateway, terminals: number, timeoutMs: num
 }
 
 /** Starts every part of the platform in order and returns once all listen; on failure, stops what had started. */
-export async function startPlatform(config: Config, logger: Logger, options: { demo?: DemoOptions | undefined } = {}): Promise<Platform> {
+export async function startPlatform(config: Config, logger: Logger, options: { demo?: DemoOptions | undefined; rules?: RuleEngineOptions } = {}): Promise<Platform> {
   const file = path.join(config.dataDir, 'gongche.db');
   checkRetentionSettings(config.retention);
   const store = await openStore({ file, synchronous: config.sqliteSync });
@@ -59,6 +61,11 @@ export async function startPlatform(config: Config, logger: Logger, options: { d
     running.push(() => gateway.close());
     const retention = startRetentionJob(store, config.retention, logger);
     running.push(() => retention.stop());
+    const rules = await startRuleEngine({ store, config, logger }, options.rules);
+    running.push(() => rules.stop());
+    rules.on('alerts', (alerts) => {
+      for (const alert of alerts) if (alert.created) void alertHub.publish(alert.id);
+    });
 
     const api = await buildApi({ store, logger, gateway, config, alertHub });
     api.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
@@ -85,6 +92,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { d
       gateway,
       httpPort,
       jt808Port: gateway.port,
+      rules,
       async close() {
         await stopAll();
         logger.info('platform stopped');

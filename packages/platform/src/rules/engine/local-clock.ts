@@ -1,0 +1,63 @@
+import { invalid } from '../../errors.ts';
+
+const hourMs = 3_600_000;
+const dayMs = 86_400_000;
+
+/**
+ * Local dates and times of day in one IANA time zone, fast enough for every fix: the UTC offset is
+ * asked of Intl once per hour of time and cached, and the rest is arithmetic. Offsets of every
+ * zone change only on whole hours or half hours UTC, so an offset read at the start of an hour
+ * holds for the whole hour; zones with quarter-hour transitions (none in China) would be off for
+ * up to 45 minutes around a transition.
+ */
+export class LocalClock {
+  readonly timeZone: string;
+  readonly #format: Intl.DateTimeFormat;
+  readonly #offsets = new Map<number, number>();
+
+  constructor(timeZone: string) {
+    this.timeZone = timeZone;
+    try {
+      this.#format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    } catch (error) {
+      throw invalid(`Unknown time zone ${timeZone}: use an IANA name such as Asia/Shanghai`, timeZone, { cause: String(error) });
+    }
+  }
+
+  /** Milliseconds to add to a UTC instant to get the local wall-clock time. */
+  offsetMs(instant: number): number {
+    const hour = Math.floor(instant / hourMs);
+    let offset = this.#offsets.get(hour);
+    if (offset === undefined) {
+      offset = this.#readOffset(hour * hourMs);
+      if (this.#offsets.size > 100_000) this.#offsets.clear();
+      this.#offsets.set(hour, offset);
+    }
+    return offset;
+  }
+
+  #readOffset(instant: number): number {
+    const parts: Record<string, number> = {};
+    for (const part of this.#format.formatToParts(instant)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
+    const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+    return wall - instant;
+  }
+
+  /** Local date YYYY-MM-DD of an instant. */
+  date(instant: number): string {
+    return new Date(instant + this.offsetMs(instant)).toISOString().slice(0, 10);
+  }
+
+  /** Minutes after local midnight of an instant, 0 to 1439. */
+  minuteOfDay(instant: number): number {
+    const local = instant + this.offsetMs(instant);
+    return Math.floor((((local % dayMs) + dayMs) % dayMs) / 60_000);
+  }
+
+  /** The UTC instant of local midnight starting the date of an instant. */
+  startOfDay(instant: number): number {
+    const local = instant + this.offsetMs(instant);
+    const midnightLocal = local - (((local % dayMs) + dayMs) % dayMs);
+    return midnightLocal - this.offsetMs(midnightLocal - this.offsetMs(instant));
+  }
+}
