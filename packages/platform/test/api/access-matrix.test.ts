@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { bearer, errorCode, startHarness, type Harness } from './harness.ts';
 import { insertFleetVehicle, insertPositions } from './fixtures.ts';
 import type { Role } from '../../src/security/users.ts';
+import { saveAlert } from '../../src/alerts/sink.ts';
 
 /**
  * Every role against every route and resource kind. "own" resources belong to the unit of the
@@ -11,7 +12,7 @@ import type { Role } from '../../src/security/users.ts';
  */
 const roleOrder: Role[] = ['bureau_admin', 'inspector', 'unit_supervisor', 'unit_operator', 'installer', 'secrecy_reviewer', 'sys_admin', 'security_admin', 'auditor'];
 
-type Fleet = Awaited<ReturnType<typeof insertFleetVehicle>> & { alarmId: number };
+type Fleet = Awaited<ReturnType<typeof insertFleetVehicle>> & { alarmId: number; alertId: number };
 let h: Harness;
 let own: Fleet;
 let other: Fleet;
@@ -27,7 +28,20 @@ async function fleetWithAlarm(unit: string, plate: string, phone: string): Promi
     .values({ terminal_id: ids.terminalId, vehicle_id: ids.vehicleId, alarm_serial: 1, started_at: now, last_report_at: now, state: 'open' })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return { ...ids, alarmId: alarm.id };
+  const start = Date.parse('2024-05-01T14:00:00Z');
+  const alert = await saveAlert(h.store.db, {
+    key: `non_official_place:${ids.vehicleId}:${start}`,
+    rule: 'non_official_place',
+    vehicleId: ids.vehicleId,
+    unitId: ids.unitId,
+    start,
+    end: start + 3600_000,
+    severity: 'medium',
+    late: false,
+    facts: { dwellS: 3600 },
+    evidence: { positionRange: { vehicleId: ids.vehicleId, from: start, to: start + 3600_000 }, positionIds: [], rawFrameIds: [], placeId: null, tripOrderId: null, orderAbsent: true, tripId: null },
+  }, now);
+  return { ...ids, alarmId: alarm.id, alertId: alert.id };
 }
 
 before(async () => {
@@ -69,6 +83,13 @@ const cases: Case[] = [
   { name: 'list alarms', method: 'GET', url: () => '/api/alarms/emergency', expect: [200, 200, 200, 200, 403, 403, 403, 403, 403] },
   // Only bureau_admin succeeds; without a gateway the confirmation is pending (202).
   { name: 'acknowledge other alarm', method: 'POST', url: () => `/api/alarms/emergency/${other.alarmId}/acknowledge`, expect: [202, 403, 404, 404, 403, 403, 403, 403, 403] },
+  { name: 'list alerts', method: 'GET', url: () => '/api/alerts', expect: [200, 200, 200, 200, 403, 403, 403, 403, 403] },
+  { name: 'count alerts', method: 'GET', url: () => '/api/alerts/counts', expect: [200, 200, 200, 200, 403, 403, 403, 403, 403] },
+  { name: 'get own alert', method: 'GET', url: () => `/api/alerts/${own.alertId}`, expect: [200, 200, 200, 200, 403, 403, 403, 403, 403] },
+  { name: 'get other alert', method: 'GET', url: () => `/api/alerts/${other.alertId}`, expect: [200, 200, 404, 404, 403, 403, 403, 403, 403] },
+  { name: 'explain other alert', method: 'POST', url: () => `/api/alerts/${other.alertId}/explain`, payload: { text: '说明' }, expect: [403, 403, 404, 404, 403, 403, 403, 403, 403] },
+  // Only bureau_admin decides; it dismisses first, so no later role changes the state.
+  { name: 'dismiss other alert', method: 'POST', url: () => `/api/alerts/${other.alertId}/dismiss`, payload: { reason: '误报' }, expect: [200, 403, 403, 403, 403, 403, 403, 403, 403] },
   { name: 'list users', method: 'GET', url: () => '/api/users', expect: [403, 403, 403, 403, 403, 403, 200, 403, 403] },
   { name: 'create user', method: 'POST', url: () => '/api/users', payload: { username: 'matrix.user', role: 'inspector' }, expect: [403, 403, 403, 403, 403, 403, 201, 403, 403] },
   { name: 'read audit log', method: 'GET', url: () => '/api/audit', expect: [403, 403, 403, 403, 403, 403, 403, 403, 200] },
@@ -119,5 +140,6 @@ describe('ids of other units', () => {
     assert.deepEqual((await get('/api/vehicles')).map((v) => v.id), [own.vehicleId]);
     assert.deepEqual((await get('/api/terminals')).map((t) => t.id), [own.terminalId]);
     assert.deepEqual((await get('/api/alarms/emergency')).map((a) => a.id), [own.alarmId]);
+    assert.deepEqual((await get('/api/alerts')).map((a) => a.id), [own.alertId]);
   });
 });
