@@ -1,0 +1,60 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { field, launchBrowser, logIn, screenshot, startServer, type TestBrowser, type TestServer } from './harness.ts';
+
+let server: TestServer;
+let browser: TestBrowser;
+
+before(async () => {
+  server = await startServer({ demoVehicles: 24, users: [{ username: 'admin', role: 'bureau_admin', mustChangePassword: true }] });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('admin changes password and sees vehicles on the map', async () => {
+  const { page } = browser;
+  await logIn(page, server.baseUrl, 'admin');
+
+  // First log-in: the one-time password must be replaced before anything else.
+  await page.waitForURL('**/password');
+  await screenshot(page, 'password-change');
+  await field(page, 'current-password').fill('Kashgar-Test-2026');
+  await field(page, 'new-password').fill('short');
+  await field(page, 'repeat-password').fill('short');
+  await page.locator('[data-test=password-submit]').click();
+  await page.getByText('新密码至少 10 位').waitFor();
+  await field(page, 'new-password').fill('Kashgar-Admin-2027');
+  await field(page, 'repeat-password').fill('Kashgar-Admin-2027');
+  await page.locator('[data-test=password-submit]').click();
+
+  await page.waitForURL('**/dashboard');
+  await page.locator('[data-test=stat-online]').getByText('24').waitFor({ timeout: 15_000 });
+  const total = Number(await page.locator('[data-test=stat-total] .el-statistic__number').innerText());
+  assert.ok(total >= 100, `dashboard total ${total}`);
+  await screenshot(page, 'dashboard');
+
+  await page.locator('[data-test=menu-map]').click();
+  await page.waitForURL('**/map');
+  // Clustered or single, every simulated vehicle with a position is on the map.
+  await page.locator('.vehicle-cluster, .vehicle-dot.moving, .vehicle-dot.stopped').first().waitFor({ timeout: 15_000 });
+  // Leadership vehicles show only positions older than 30 minutes, so a fresh fleet has fewer on the map.
+  const { items } = await server.call<{ items: { plate: string; lastPosition: unknown }[] }>(await server.token('admin', 'Kashgar-Admin-2027'), 'GET', '/api/vehicles');
+  const positioned = items.filter((v) => v.lastPosition !== null);
+  assert.ok(positioned.length >= 12, `vehicles with a position: ${positioned.length}`);
+  await page.locator('[data-test=vehicle-count]').getByText(`${positioned.length} / ${items.length}`).waitFor({ timeout: 10_000 });
+  await screenshot(page, 'live-map');
+
+  // Filter to one plate and open its panel.
+  const plate = positioned[0]!.plate;
+  await field(page, 'filter-plate').fill(plate);
+  await field(page, 'filter-plate').press('Enter');
+  await page.locator('[data-test=vehicle-panel]').waitFor();
+  assert.equal(await page.locator('[data-test=panel-plate]').innerText(), plate);
+  assert.match(await page.locator('[data-test=panel-last-report]').innerText(), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+  await screenshot(page, 'vehicle-panel');
+
+  assert.deepEqual(browser.problems, []);
+});

@@ -1,0 +1,34 @@
+import type { Role } from '../api/types.ts';
+import { can, type Capability } from './grants.ts';
+
+/** A page of the console and who may open it: every role with the capability, or only the listed roles. */
+export interface PageAccess {
+  capability?: Capability;
+  roles?: readonly Role[];
+}
+
+// The audit log is the auditor's alone (三员分立); the server checks the role, not a capability.
+export const pageAccess = {
+  dashboard: { capability: 'positions.read' },
+  map: { capability: 'positions.read' },
+  track: { capability: 'positions.read' },
+  registration: { capability: 'forms.write' },
+  reviews: { capability: 'forms.review' },
+  workOrders: { capability: 'work_orders.read' },
+  audit: { roles: ['auditor'] },
+  users: { capability: 'users.manage' },
+} as const satisfies Record<string, PageAccess>;
+
+export type PageName = keyof typeof pageAccess;
+
+export function mayOpen(role: Role | undefined, access: PageAccess): boolean {
+  if (role === undefined) return false;
+  if (access.roles && !access.roles.includes(role)) return false;
+  return access.capability === undefined || can(role, access.capability);
+}
+
+/** The first page a role lands on after log-in. */
+export function homePage(role: Role): PageName | 'welcome' {
+  const order: PageName[] = ['dashboard', 'workOrders', 'reviews', 'registration', 'audit', 'users'];
+  return order.find((page) => mayOpen(role, pageAccess[page])) ?? 'welcome';
+}

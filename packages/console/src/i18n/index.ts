@@ -1,0 +1,29 @@
+import { createI18n } from 'vue-i18n';
+import zhCN from './zh-CN.ts';
+import en from './en.ts';
+
+type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+/** The message tree of every language: the keys of zh-CN.ts with string leaves. */
+export type Messages = Widen<typeof zhCN>;
+
+export type Locale = 'zh-CN' | 'en';
+export const locales: readonly Locale[] = ['zh-CN', 'en'];
+const storageKey = 'gongche.locale';
+
+function savedLocale(): Locale {
+  const saved = localStorage.getItem(storageKey);
+  return saved === 'en' ? 'en' : 'zh-CN';
+}
+
+export const i18n = createI18n<[Messages], Locale, false>({
+  legacy: false,
+  locale: savedLocale(),
+  fallbackLocale: 'zh-CN',
+  messages: { 'zh-CN': zhCN as Messages, en },
+});
+
+export function setLocale(locale: Locale): void {
+  i18n.global.locale.value = locale;
+  localStorage.setItem(storageKey, locale);
+  document.documentElement.lang = locale;
+}

@@ -1,0 +1,70 @@
+import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router';
+import { useSession } from '../stores/session.ts';
+import { homePage, mayOpen, pageAccess, type PageAccess } from '../access/pages.ts';
+import AppLayout from '../layouts/AppLayout.vue';
+import LoginView from '../views/LoginView.vue';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Served without log-in. */
+    public?: boolean;
+    /** Open while the password must still be changed or TOTP enrolled. */
+    beforeSetup?: boolean;
+    access?: PageAccess;
+    /** i18n key of the page title. */
+    title?: string;
+    /** Full-screen page without the side menu (phone-sized pages). */
+    bare?: boolean;
+  }
+}
+
+const page = (name: keyof typeof pageAccess, path: string, component: RouteRecordRaw['component']): RouteRecordRaw => ({
+  name,
+  path,
+  component: component!,
+  meta: { access: pageAccess[name], title: `menu.${name}` },
+});
+
+const routes: RouteRecordRaw[] = [
+  { name: 'login', path: '/login', component: LoginView, meta: { public: true, title: 'login.title' } },
+  { name: 'password', path: '/password', component: () => import('../views/PasswordView.vue'), meta: { beforeSetup: true, title: 'password.title' } },
+  { name: 'totp', path: '/totp', component: () => import('../views/TotpView.vue'), meta: { beforeSetup: true, title: 'totp.title' } },
+  {
+    path: '/',
+    component: AppLayout,
+    children: [
+      { name: 'home', path: '', component: () => import('../views/WelcomeView.vue'), meta: { title: 'menu.welcome' } },
+      page('dashboard', 'dashboard', () => import('../views/DashboardView.vue')),
+      page('map', 'map', () => import('../views/LiveMapView.vue')),
+      page('track', 'track', () => import('../views/TrackView.vue')),
+      page('registration', 'rollout/registration', () => import('../views/rollout/RegistrationView.vue')),
+      page('reviews', 'rollout/reviews', () => import('../views/rollout/ReviewsView.vue')),
+      page('workOrders', 'rollout/work-orders', () => import('../views/rollout/WorkOrdersView.vue')),
+      page('audit', 'audit', () => import('../views/AuditView.vue')),
+      page('users', 'users', () => import('../views/UsersView.vue')),
+      // TODO: alert review, places (drawing), trip orders, calendar and rule settings pages, once their APIs are merged.
+      { name: 'notFound', path: ':path(.*)*', component: () => import('../views/NotFoundView.vue'), meta: { title: 'notFound' } },
+    ],
+  },
+];
+
+export const router = createRouter({ history: createWebHistory(), routes });
+
+/** Decides where a navigation goes: log-in, forced set-up steps, the role's home page, or the page asked for. */
+async function guard(to: RouteLocationNormalized) {
+  const session = useSession();
+  const user = await session.load();
+  if (to.meta.public) return user && to.name === 'login' ? { name: 'home' } : true;
+  if (!user) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
+  if (session.mustChangePassword) return to.name === 'password' ? true : { name: 'password' };
+  if (session.mustEnrolTotp) return to.name === 'totp' ? true : { name: 'totp' };
+  if (to.meta.beforeSetup) return { name: 'home' };
+  if (to.name === 'home') {
+    const home = homePage(user.role);
+    return home === 'welcome' ? true : { name: home };
+  }
+  if (to.meta.access && !mayOpen(user.role, to.meta.access)) return { name: 'home' };
+  return true;
+}
+
+router.beforeEach(guard);
