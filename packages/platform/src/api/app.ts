@@ -10,6 +10,8 @@ import type { Config } from '../config.ts';
 import type { ApiOptions, ZodApp } from './context.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { installSecurityHeaders } from './security-headers.ts';
+import { registerConsole } from '../console/serve.ts';
+import { mapSettingsFromEnv, tileOrigins } from '../console/map-settings.ts';
 import { csrfHeaderValue, installAuthentication, sessionCookie } from './authentication.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -75,7 +77,8 @@ export async function buildApi(options: { store: Store; logger: Logger; gateway:
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandlers(app);
-  installSecurityHeaders(app);
+  const mapSettings = mapSettingsFromEnv();
+  installSecurityHeaders(app, { consoleImageSources: tileOrigins(mapSettings) });
   await app.register(cookie);
   installAuthentication(app, options.store.db, options.config.auth);
 
@@ -86,5 +89,6 @@ export async function buildApi(options: { store: Store; logger: Logger; gateway:
   for (const routes of [healthRoutes, authRoutes, unitRoutes, vehicleRoutes, terminalRoutes, positionRoutes, alarmRoutes, auditRoutes, userRoutes, secondFactorRoutes, rolloutBatchRoutes, rolloutFormRoutes, rolloutReviewRoutes, rolloutInstallationRoutes, rolloutBulletinRoutes, alertRoutes, liveRoutes]) {
     await routes(zodApp, context);
   }
+  await registerConsole(zodApp, { map: mapSettings, logger: options.logger });
   return app;
 }
