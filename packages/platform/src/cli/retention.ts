@@ -27,8 +27,12 @@ defineCommand({
     try {
       const result = await purgeExpired(store, settings, Date.now(), { dryRun: values['dry-run'], actor: cliActor() });
       const verb = result.dryRun ? 'would delete' : 'deleted';
-      console.log(`Positions received before ${result.positionsCutoff}: ${verb} ${result.positionsDeleted}, kept ${result.positionsKeptForAlarms} inside emergency alarm spans.`);
-      console.log(`Raw frames received before ${result.rawFramesCutoff}: ${verb} ${result.rawFramesDeleted}, kept ${result.rawFramesKeptForPositions} still referred to by kept positions.`);
+      console.log(
+        `Positions received before ${result.positionsCutoff}: ${verb} ${result.positionsDeleted}, kept ${result.positionsKeptForAlarms} inside emergency alarm spans and ${result.positionsKeptForAlerts} as evidence of alerts under review or confirmed.`,
+      );
+      console.log(
+        `Raw frames received before ${result.rawFramesCutoff}: ${verb} ${result.rawFramesDeleted}, kept ${result.rawFramesKeptForPositions} still referred to by kept positions and ${result.rawFramesKeptForAlerts} named as alert evidence.`,
+      );
       console.log(result.dryRun ? 'Dry run: nothing was deleted.' : `Recorded as audit entry #${result.auditSeq}.`);
       return 0;
     } finally {

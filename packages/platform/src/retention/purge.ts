@@ -2,6 +2,7 @@ import type { Store } from '../store/db.ts';
 import { minAuditRetentionDays, type RetentionSettings } from '../config.ts';
 import { invalid } from '../errors.ts';
 import { appendAudit, AUDIT_ACTIONS, type AuditActor } from '../audit/log.ts';
+import { loadAlertEvidenceHold, type AlertEvidenceHold } from '../alerts/retention.ts';
 
 const dayMs = 86_400_000;
 /** Positions this long before an emergency alarm started are kept with it, as context for the evidence. */
@@ -19,8 +20,12 @@ export interface PurgeResult {
   rawFramesDeleted: number;
   /** Expired positions kept because they fall inside an open or acknowledged emergency alarm's span. */
   positionsKeptForAlarms: number;
+  /** Expired positions kept because they lie in the evidence range of an alert under review or confirmed. */
+  positionsKeptForAlerts: number;
   /** Expired raw frames kept because a kept position still refers to them. */
   rawFramesKeptForPositions: number;
+  /** Expired raw frames kept because an alert under review or confirmed names them as evidence. */
+  rawFramesKeptForAlerts: number;
   /** Sequence number of the retention.purged audit entry; null on a dry run. */
   auditSeq: number | null;
 }
@@ -40,7 +45,6 @@ export function checkRetentionSettings(settings: RetentionSettings): void {
 
 /** Per terminal, the earliest receipt time that an open or acknowledged emergency alarm protects. */
 function protectedSince(store: Store): Map<number, number> {
-  // TODO: also protect the evidence (positions, raw frames) of every open or confirmed alert until its case is closed, once alerts exist.
   const rows = store.sqlite
     .prepare("SELECT terminal_id, min(started_at) AS since FROM emergency_alarms WHERE state IN ('open', 'acknowledged') GROUP BY terminal_id")
     .all() as { terminal_id: number; since: number }[];
@@ -55,53 +59,77 @@ const pause = () => new Promise((resolve) => setTimeout(resolve, pauseMs));
  * without an expired row.
  */
 async function purgePositions(store: Store, cutoff: number, dryRun: boolean, keeps: KeepTest) {
-  const select = store.sqlite.prepare('SELECT id, terminal_id, received_at FROM positions WHERE id > ? ORDER BY id LIMIT ?');
+  const select = store.sqlite.prepare('SELECT id, terminal_id, vehicle_id, device_time, received_at FROM positions WHERE id > ? ORDER BY id LIMIT ?');
   const remove = store.sqlite.prepare('DELETE FROM positions WHERE id = ?');
   let after = 0;
   let deleted = 0;
-  let kept = 0;
+  let keptForAlarms = 0;
+  let keptForAlerts = 0;
   for (;;) {
-    const rows = select.all(after, batchSize) as { id: number; terminal_id: number; received_at: number }[];
+    const rows = select.all(after, batchSize) as PositionRow[];
     const expired = rows.filter((r) => r.received_at < cutoff);
     if (expired.length === 0) break;
-    const doomed = expired.filter((r) => !keeps(r));
-    kept += expired.length - doomed.length;
+    const doomed: PositionRow[] = [];
+    for (const row of expired) {
+      const reason = keeps(row);
+      if (reason === 'alarm') keptForAlarms++;
+      else if (reason === 'alert') keptForAlerts++;
+      else doomed.push(row);
+    }
     if (!dryRun) store.sqlite.transaction(() => doomed.forEach((r) => remove.run(r.id))).immediate();
     deleted += doomed.length;
     after = rows.at(-1)!.id;
     await pause();
   }
-  return { deleted, kept };
+  return { deleted, keptForAlarms, keptForAlerts };
 }
 
-/** Whether a position stays after the purge: young enough, or inside a protected alarm span. */
-type KeepTest = (row: { terminal_id: number; received_at: number }) => boolean;
-
-function keepTest(protect: Map<number, number>, cutoff: number): KeepTest {
-  return (r) => r.received_at >= cutoff || r.received_at >= (protect.get(r.terminal_id) ?? Infinity);
+interface PositionRow {
+  id: number;
+  terminal_id: number;
+  vehicle_id: number | null;
+  device_time: number | null;
+  received_at: number;
 }
 
-async function purgeRawFrames(store: Store, cutoff: number, dryRun: boolean, keeps: KeepTest) {
+/** Why a position stays after the purge: young enough, inside a protected alarm span, or alert evidence; null when it goes. */
+type KeepTest = (row: Omit<PositionRow, 'id'>) => 'young' | 'alarm' | 'alert' | null;
+
+function keepTest(protect: Map<number, number>, alerts: AlertEvidenceHold, cutoff: number): KeepTest {
+  return (r) => {
+    if (r.received_at >= cutoff) return 'young';
+    if (r.received_at >= (protect.get(r.terminal_id) ?? Infinity)) return 'alarm';
+    if (alerts.holdsPosition(r.vehicle_id, r.device_time)) return 'alert';
+    return null;
+  };
+}
+
+async function purgeRawFrames(store: Store, cutoff: number, dryRun: boolean, keeps: KeepTest, alerts: AlertEvidenceHold) {
   const select = store.sqlite.prepare('SELECT id, received_at FROM raw_frames WHERE id > ? ORDER BY id LIMIT ?');
-  const referrers = store.sqlite.prepare('SELECT terminal_id, received_at FROM positions WHERE raw_frame_id = ?');
+  const referrers = store.sqlite.prepare('SELECT terminal_id, vehicle_id, device_time, received_at FROM positions WHERE raw_frame_id = ?');
   const remove = store.sqlite.prepare('DELETE FROM raw_frames WHERE id = ?');
   // After a real purge every remaining position is kept; a dry run deleted nothing, so it asks keeps().
-  const inUse = (id: number) => (referrers.all(id) as { terminal_id: number; received_at: number }[]).some((r) => !dryRun || keeps(r));
+  const inUse = (id: number) => (referrers.all(id) as Omit<PositionRow, 'id'>[]).some((r) => !dryRun || keeps(r) !== null);
   let after = 0;
   let deleted = 0;
-  let kept = 0;
+  let keptForPositions = 0;
+  let keptForAlerts = 0;
   for (;;) {
     const rows = select.all(after, batchSize) as { id: number; received_at: number }[];
     const expired = rows.filter((r) => r.received_at < cutoff);
     if (expired.length === 0) break;
-    const doomed = expired.filter((r) => !inUse(r.id));
-    kept += expired.length - doomed.length;
+    const doomed: { id: number }[] = [];
+    for (const row of expired) {
+      if (inUse(row.id)) keptForPositions++;
+      else if (alerts.holdsFrame(row.id)) keptForAlerts++;
+      else doomed.push(row);
+    }
     if (!dryRun) store.sqlite.transaction(() => doomed.forEach((r) => remove.run(r.id))).immediate();
     deleted += doomed.length;
     after = rows.at(-1)!.id;
     await pause();
   }
-  return { deleted, kept };
+  return { deleted, keptForPositions, keptForAlerts };
 }
 
 /**
@@ -119,22 +147,35 @@ export async function purgeExpired(
   const dryRun = options.dryRun ?? false;
   const positionsCutoff = now - settings.positionsRetentionDays * dayMs;
   const rawFramesCutoff = now - settings.rawFramesRetentionDays * dayMs;
-  const keeps = keepTest(protectedSince(store), positionsCutoff);
+  const alerts = loadAlertEvidenceHold(store);
+  const keeps = keepTest(protectedSince(store), alerts, positionsCutoff);
   const positions = await purgePositions(store, positionsCutoff, dryRun, keeps);
-  const frames = await purgeRawFrames(store, rawFramesCutoff, dryRun, keeps);
+  const frames = await purgeRawFrames(store, rawFramesCutoff, dryRun, keeps, alerts);
   const result: PurgeResult = {
     dryRun,
     positionsCutoff: new Date(positionsCutoff).toISOString(),
     rawFramesCutoff: new Date(rawFramesCutoff).toISOString(),
     positionsDeleted: positions.deleted,
     rawFramesDeleted: frames.deleted,
-    positionsKeptForAlarms: positions.kept,
-    rawFramesKeptForPositions: frames.kept,
+    positionsKeptForAlarms: positions.keptForAlarms,
+    positionsKeptForAlerts: positions.keptForAlerts,
+    rawFramesKeptForPositions: frames.keptForPositions,
+    rawFramesKeptForAlerts: frames.keptForAlerts,
     auditSeq: null,
   };
   if (dryRun) return result;
-  const { positionsDeleted, rawFramesDeleted, positionsKeptForAlarms, rawFramesKeptForPositions } = result;
-  const detail = { positionsCutoff: result.positionsCutoff, rawFramesCutoff: result.rawFramesCutoff, positionsDeleted, rawFramesDeleted, positionsKeptForAlarms, rawFramesKeptForPositions, settings };
+  const { positionsDeleted, rawFramesDeleted, positionsKeptForAlarms, positionsKeptForAlerts, rawFramesKeptForPositions, rawFramesKeptForAlerts } = result;
+  const detail = {
+    positionsCutoff: result.positionsCutoff,
+    rawFramesCutoff: result.rawFramesCutoff,
+    positionsDeleted,
+    rawFramesDeleted,
+    positionsKeptForAlarms,
+    positionsKeptForAlerts,
+    rawFramesKeptForPositions,
+    rawFramesKeptForAlerts,
+    settings,
+  };
   result.auditSeq = appendAudit(store, { actor: options.actor ?? 'system', action: AUDIT_ACTIONS.retentionPurged, objectType: 'retention', detail });
   return result;
 }
