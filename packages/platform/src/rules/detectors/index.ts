@@ -1,4 +1,7 @@
 import type { Detector } from '../engine/types.ts';
+import { nonOfficialPlaceDetector } from './non-official-place.ts';
 
 /** The negative-list detectors (items 1 to 9), in item order. */
-export const negativeListDetectors: Detector<any, any>[] = [];
+export const negativeListDetectors: Detector<any, any>[] = [
+  nonOfficialPlaceDetector,
+];
