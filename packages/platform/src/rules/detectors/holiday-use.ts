@@ -36,7 +36,7 @@ export interface HolidayUseState {
   day: DayUse | null;
 }
 
-/** The non-working day a trip falls on: its start's day, or else its end's (a trip past midnight into a holiday). */
+/** Returns the non-working day a trip falls on: its start's day, or else its end's (a trip past midnight into a holiday). */
 function nonWorkingDayOf(trip: TripFact, context: RuleContext): { day: EffectiveDay; from: number } | null {
   const atStart = effectiveDay(trip.start, context);
   if (atStart.type !== 'workday') return { day: atStart, from: trip.start };
@@ -114,8 +114,8 @@ function onTripEnded(state: HolidayUseState, trip: TripFact, context: RuleContex
 /**
  * Item 2: a trip on a statutory holiday or weekend (adjusted working days count as workdays)
  * without an approved holiday-use order covering it. Vehicles on the day's duty roster are
- * exempt. A day whose year has no holiday schedule is judged by its weekday and the alert says
- * so. One alert per vehicle and day; each further trip that day merges into it.
+ * exempt. A day whose year has no holiday schedule is judged by its weekday and the alert flags
+ * the missing calendar. One alert per vehicle and day; each further trip that day merges into it.
  */
 export const holidayUseDetector: Detector<HolidayUseState, HolidayUseSettings> = {
   code,

@@ -1,7 +1,7 @@
 import type { RuleContext } from '../engine/types.ts';
 import { windowOccurrences, type WindowOccurrence } from './time.ts';
 
-/** The nights (occurrences of the night window) in which a rest from `start` to `end` lasted at least minMs. */
+/** Returns the nights (occurrences of the night window) in which a rest from `start` to `end` lasted at least minMs. */
 export function restedNights(start: number, end: number, minMs: number, context: RuleContext): WindowOccurrence[] {
   return windowOccurrences(start, end, context.nightWindow, context).filter(({ overlap }) => overlap.end - overlap.start >= minMs);
 }

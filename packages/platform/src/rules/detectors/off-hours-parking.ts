@@ -12,7 +12,7 @@ const code = 'off_hours_parking';
 export const offHoursParkingSettingsSchema = z.strictObject({
   /** A rest outside designated parking that covers at least this much of the night window is reported for that night. */
   minNightRestMin: z.number().min(10).max(24 * 60).default(120),
-  /** A rest outside designated parking with at least this much off-hours time outside the night window is reported; null turns this check off. */
+  /** A rest outside designated parking with at least this much off-hours time outside the night window is reported. Null turns this check off. */
   offHoursRestMin: z.number().min(30).max(7 * 24 * 60).nullable().default(240),
   /** A rest whose median lies within this distance of a designated parking place is at that place. */
   homeMarginM: z.number().min(0).max(500).default(50),
@@ -104,7 +104,7 @@ function offHoursOutsideNightMs(rest: OutsideRest, end: number, context: RuleCon
 
 /**
  * Returns the rest with its findings up to `end`. While the rest lasts only new findings are
- * reported; at its end (`final`) every reported finding is sent again with its full duration.
+ * reported. At its end (`final`) every reported finding is sent again with its full duration.
  */
 function evaluate(rest: OutsideRest, end: number, final: boolean, context: RuleContext, settings: OffHoursParkingSettings): { rest: OutsideRest; alerts: AlertDraft[] } {
   const alerts: AlertDraft[] = [];
@@ -137,7 +137,7 @@ function evaluate(rest: OutsideRest, end: number, final: boolean, context: RuleC
   return { rest: next, alerts };
 }
 
-/** Moves the hysteresis on by one valid fix; returns the same state when nothing changed. */
+/** Moves the hysteresis on by one valid fix and returns the same state when nothing changed. */
 function trackHome(state: OffHoursParkingState, fix: RuleFix, context: RuleContext, settings: OffHoursParkingSettings): OffHoursParkingState {
   const home = nearestHomePlace(fix, context);
   if (!home) return state;
@@ -158,7 +158,7 @@ function onFix(state: OffHoursParkingState, fix: RuleFix, context: RuleContext, 
   return { state: rest === next.rest ? next : { ...next, rest }, alerts };
 }
 
-/** The rest a stop is, or null when it is at designated parking (by its median or by the hysteresis). */
+/** Returns the rest a stop is, or null when it is at designated parking (by its median or by the hysteresis). */
 function outsideRest(state: OffHoursParkingState, stop: StopFact, context: RuleContext, settings: OffHoursParkingSettings): OutsideRest | null {
   const nearestHome = nearestHomePlace(stop, context);
   if (!nearestHome || state.atHome || nearestHome.outsideM <= settings.homeMarginM) return null;
