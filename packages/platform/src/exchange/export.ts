@@ -9,7 +9,7 @@ import { NdjsonWriter } from './files.ts';
 import { dataFileName, fileKinds, formatName, formatVersion, manifestBytes, manifestName, signatureName, type FileKind, type Manifest } from './manifest.ts';
 import { createWrappedKey, type PackageKey } from './package-crypto.ts';
 import { periodPositions } from './position-stream.ts';
-import { periodAlarms, registryRecords } from './records.ts';
+import { periodAlarms, periodAlerts, registryRecords } from './records.ts';
 import { keyFingerprint, publicPoint, signSm2, verifySm2 } from './sm2-keys.ts';
 
 export interface ExportOptions {
@@ -47,7 +47,10 @@ async function writeDataFiles(store: Store, dir: string, options: ExportOptions,
     const writer = new NdjsonWriter(path.join(dir, name), name, key);
     try {
       if (kind === 'positions') for await (const record of periodPositions(store, options.from, options.to)) writer.write(record);
-      if (kind === 'alerts') for (const record of await periodAlarms(store, options.from, options.to)) writer.write(record);
+      if (kind === 'alerts') {
+        for (const record of await periodAlarms(store, options.from, options.to)) writer.write(record);
+        for (const record of await periodAlerts(store, options.from, options.to)) writer.write(record);
+      }
       if (kind === 'registry') for (const record of await registryRecords(store)) writer.write(record);
     } catch (error) {
       writer.abort();
@@ -68,7 +71,7 @@ function signManifest(dir: string, manifest: Manifest, signingKey: KeyObject): v
 }
 
 /**
- * Writes a package of the period's positions, emergency alarms and registry into `options.out`:
+ * Writes a package of the period's positions, emergency alarms, alerts and registry into `options.out`:
  * NDJSON data files, a manifest with their SM3 digests, and the manifest's SM2 signature. The
  * package is written beside the target folder and renamed into place only when complete.
  */

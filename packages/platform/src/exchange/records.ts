@@ -7,7 +7,6 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  * acknowledged an alarm is left out: a user id means nothing on the other network.
  */
 export async function periodAlarms(store: Store, from: number, to: number) {
-  // TODO: add the alerts of the negative list here once their table exists; until then a package carries emergency alarms only.
   const rows = await store.db
     .selectFrom('emergency_alarms as a')
     .leftJoin('vehicles as v', 'v.id', 'a.vehicle_id')
@@ -30,6 +29,63 @@ export async function periodAlarms(store: Store, from: number, to: number) {
     acknowledgedAt: iso(a.acknowledged_at),
     confirmationSentAt: iso(a.confirmation_sent_at),
     clearedAt: iso(a.cleared_at),
+  }));
+}
+
+/**
+ * Returns the alerts (negative list and device integrity) that started in [from, to) or had a
+ * review step in it, oldest first, each with its current state and every review step so far. A
+ * later package carries an alert again when it is reviewed later, so the receiver keeps the
+ * newest record per key. Steps name the actor by username and role, not by user id, because a
+ * user id means nothing on the other network. Attachments travel as name, type, size and SHA-256,
+ * without their content.
+ */
+export async function periodAlerts(store: Store, from: number, to: number) {
+  const reviewed = store.db.selectFrom('alert_transitions').select('alert_id').where('at', '>=', from).where('at', '<', to);
+  const alerts = await store.db
+    .selectFrom('alerts as a')
+    .innerJoin('vehicles as v', 'v.id', 'a.vehicle_id')
+    .selectAll('a')
+    .select('v.plate')
+    .where((eb) => eb.or([eb.and([eb('a.start_at', '>=', from), eb('a.start_at', '<', to)]), eb('a.id', 'in', reviewed)]))
+    .orderBy('a.start_at')
+    .orderBy('a.id')
+    .execute();
+  const ids = alerts.map((a) => a.id);
+  const steps = ids.length === 0 ? [] : await store.db.selectFrom('alert_transitions').selectAll().where('alert_id', 'in', ids).orderBy('at').orderBy('id').execute();
+  const files = ids.length === 0 ? [] : await store.db.selectFrom('alert_attachments').select(['id', 'alert_id', 'file_name', 'media_type', 'size', 'sha256', 'uploaded_at']).where('alert_id', 'in', ids).orderBy('id').execute();
+  return alerts.map((a) => ({
+    type: 'alert',
+    id: a.id,
+    key: a.key,
+    rule: a.rule,
+    vehicleId: a.vehicle_id,
+    plate: a.plate,
+    unitId: a.unit_id,
+    terminalId: a.terminal_id,
+    start: iso(a.start_at),
+    end: iso(a.end_at),
+    severity: a.severity,
+    state: a.state,
+    late: a.late === 1,
+    facts: JSON.parse(a.facts) as unknown,
+    evidence: {
+      positionRange: { from: iso(a.evidence_from), to: iso(a.evidence_to) },
+      positionIds: JSON.parse(a.position_ids) as unknown,
+      rawFrameIds: JSON.parse(a.raw_frame_ids) as unknown,
+      placeId: a.place_id,
+      tripOrderId: a.trip_order_id,
+      orderAbsent: a.order_absent === 1,
+      tripId: a.trip_id,
+    },
+    transitions: steps
+      .filter((step) => step.alert_id === a.id)
+      .map((step) => ({ from: step.from_state, to: step.to_state, actorUsername: step.actor_username, actorRole: step.actor_role, at: iso(step.at), text: step.text, attachmentId: step.attachment_id })),
+    attachments: files
+      .filter((file) => file.alert_id === a.id)
+      .map((file) => ({ id: file.id, fileName: file.file_name, mediaType: file.media_type, size: file.size, sha256: file.sha256, uploadedAt: iso(file.uploaded_at) })),
+    createdAt: iso(a.created_at),
+    updatedAt: iso(a.updated_at),
   }));
 }
 
