@@ -4,6 +4,7 @@ import type { Store } from '../store/db.ts';
 import type { IngestWriter } from '../ingest/writer.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { SessionRegistry } from './sessions.ts';
+import type { AlertPublisher } from '../rules/integrity/save.ts';
 
 /** Shared services of one gateway, passed to every connection and handler. */
 export interface GatewayContext {
@@ -15,4 +16,6 @@ export interface GatewayContext {
   writer: IngestWriter;
   /** Non-JT/T 808 bytes dropped, per remote address. */
   discards: Map<string, number>;
+  /** Pushes alerts that handlers raise (a terminal swap at registration) to the live sockets. */
+  alertHub?: AlertPublisher | undefined;
 }

@@ -11,6 +11,7 @@ import type { GatewayContext } from './context.ts';
 import { TerminalConnection } from './connection.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
 import { SessionRegistry } from './sessions.ts';
+import type { AlertPublisher } from '../rules/integrity/save.ts';
 
 /** A running JT/T 808 gateway. */
 export interface Gateway extends GatewayControl {
@@ -28,7 +29,7 @@ export interface Gateway extends GatewayControl {
 const housekeepingIntervalMs = 5_000;
 
 /** Starts the TCP server and the ingest writer behind it. */
-export async function startGateway(options: { store: Store; config: Config; logger: Logger }): Promise<Gateway> {
+export async function startGateway(options: { store: Store; config: Config; logger: Logger; alertHub?: AlertPublisher | undefined }): Promise<Gateway> {
   const { store, config } = options;
   const logger = options.logger.child({ component: 'gateway' });
   const metrics = createGatewayMetrics();
@@ -36,7 +37,7 @@ export async function startGateway(options: { store: Store; config: Config; logg
     committed: (_stored, _reports, ms) => metrics.commitDuration.observe(ms / 1000),
   });
   await writer.ready();
-  const context: GatewayContext = { store, config, logger, metrics, sessions: new SessionRegistry(), writer, discards: new Map() };
+  const context: GatewayContext = { store, config, logger, metrics, sessions: new SessionRegistry(), writer, discards: new Map(), alertHub: options.alertHub };
   const connections = new Set<TerminalConnection>();
 
   const server = net.createServer((socket) => {

@@ -3,6 +3,7 @@ import type { Header, Registration } from '@gongche/jt808';
 import { findTerminalByPhone } from '../../registry/terminals.ts';
 import { normalisePlate } from '../../registry/plate.ts';
 import type { TerminalConnection } from '../connection.ts';
+import { recordSwaps } from '../../rules/integrity/swap.ts';
 
 /** 0x8100 result codes of JT/T 808. */
 export const RegistrationResult = { success: 0, vehicleRegistered: 1, vehicleUnknown: 2, terminalRegistered: 3, terminalUnknown: 4 } as const;
@@ -38,8 +39,10 @@ export async function handleRegistration(connection: TerminalConnection, header:
   if (terminal.terminal_id && body.terminalId && terminal.terminal_id !== body.terminalId) {
     connection.log.warn({ phone: header.phone, registered: terminal.terminal_id, reported: body.terminalId }, 'terminal id changed at registration');
   }
-  const authCode = newAuthCode();
   const now = Date.now();
+  // Before the update below, which replaces the stored terminal id with the reported one.
+  await recordSwaps({ db, logger: connection.log, alertHub: connection.context.alertHub }, terminal, { terminalId: body.terminalId, remoteAddress: connection.remoteAddress, messageId: 0x0100 }, now);
+  const authCode = newAuthCode();
   await db
     .updateTable('terminals')
     .set({
