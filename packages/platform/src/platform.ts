@@ -13,6 +13,7 @@ import { startGateway, type Gateway } from './gateway/server.ts';
 import { seedDemoFleet } from './demo/seed.ts';
 import { startDemoSimulation, type Simulation } from './simulator/demo.ts';
 import { AlertHub } from './alerts/hub.ts';
+import { startIntegritySweep } from './rules/integrity/sweep.ts';
 import { startRuleEngine, type RuleEngine, type RuleEngineOptions } from './rules/engine/service.ts';
 
 export interface DemoOptions {
@@ -55,12 +56,14 @@ export async function startPlatform(config: Config, logger: Logger, options: { d
     // Pushes new alerts to the live socket of the HTTP API; whatever finds alerts publishes through it.
     const alertHub = new AlertHub(store.db, logger, config.auth);
 
-    const gateway = await startGateway({ store, config, logger }).catch((error: unknown) => {
+    const gateway = await startGateway({ store, config, logger, alertHub }).catch((error: unknown) => {
       throw listenFailure(error, 'JT/T 808', config.jt808Host, config.jt808Port, '--jt808-port or GONGCHE_JT808_PORT');
     });
     running.push(() => gateway.close());
     const retention = startRetentionJob(store, config.retention, logger);
     running.push(() => retention.stop());
+    const integrity = startIntegritySweep({ db: store.db, logger, alertHub, isOnline: (id) => gateway.isOnline(id) });
+    running.push(() => integrity.stop());
     const rules = await startRuleEngine({ store, config, logger }, options.rules);
     running.push(() => rules.stop());
     rules.on('alerts', (alerts) => {

@@ -4,6 +4,7 @@ import type { Database } from '../store/schema.ts';
 import { getBatch, dateSchema, endOfBeijingDay } from './batches.ts';
 import { installationRows, saveBulletin, type Bulletin } from './bulletins.ts';
 import { getRolloutSettings, type RolloutSettings } from './settings.ts';
+import { ruleCatalogue, ruleCodes } from '../rules/rule-codes.ts';
 
 export const inspectionInput = z
   .object({ batchId: z.number().int().positive(), from: dateSchema, to: dateSchema, title: z.string().trim().min(4).max(80).optional() })
@@ -15,31 +16,48 @@ export interface InspectionRow {
   unitName: string;
   coverage: number | null;
   onlineRate: number | null;
-  /** Installed terminals not heard from within the onlineWindowHours setting: possible removal or shielding. */
+  /**
+   * Installed vehicles with signs of removal or shielding: a device integrity alert in the period
+   * that was not dismissed, or a terminal not heard from within the onlineWindowHours setting.
+   */
   tamperAlerts: number;
-  /** Emergency alarms raised in the period and still open (not acknowledged). */
+  /** Alerts of the period still waiting for the unit: pending (not explained) or confirmed (not rectified). */
   unansweredAlerts: number;
-  alarmsInPeriod: number;
+  /** Alerts (negative list and device integrity) that started in the period. */
+  alertsInPeriod: number;
   score: number;
 }
 
-async function alarmCounts(db: Kysely<Database>, vehicleIds: number[], from: number, to: number) {
-  if (vehicleIds.length === 0) return { total: 0, open: 0 };
-  // TODO: count the tamper and negative-list alerts of the detection engine here once its alerts table exists; emergency alarms stand in until then.
-  const rows = await db.selectFrom('emergency_alarms').select('state').where('vehicle_id', 'in', vehicleIds).where('started_at', '>=', from).where('started_at', '<=', to).execute();
-  return { total: rows.length, open: rows.filter((row) => row.state === 'open').length };
+/** Device integrity rules: those of no negative-list item. */
+const integrityRules = ruleCodes.filter((code) => ruleCatalogue[code].item === null);
+/** Review states in which an alert waits for the unit's explanation or rectification. */
+const waitingForUnit = ['pending', 'confirmed'];
+
+async function periodAlerts(db: Kysely<Database>, vehicleIds: number[], from: number, to: number) {
+  if (vehicleIds.length === 0) return [];
+  return db.selectFrom('alerts').select(['vehicle_id', 'rule', 'state']).where('vehicle_id', 'in', vehicleIds).where('start_at', '>=', from).where('start_at', '<=', to).execute();
 }
 
-async function offlineTerminals(db: Kysely<Database>, vehicleIds: number[], since: number): Promise<number> {
-  if (vehicleIds.length === 0) return 0;
-  const rows = await db.selectFrom('terminals').select('last_seen_at').where('vehicle_id', 'in', vehicleIds).execute();
-  return rows.filter((row) => row.last_seen_at === null || row.last_seen_at < since).length;
+async function offlineVehicles(db: Kysely<Database>, vehicleIds: number[], since: number): Promise<number[]> {
+  if (vehicleIds.length === 0) return [];
+  const rows = await db.selectFrom('terminals').select(['vehicle_id', 'last_seen_at']).where('vehicle_id', 'in', vehicleIds).execute();
+  return rows.filter((row) => row.last_seen_at === null || row.last_seen_at < since).map((row) => row.vehicle_id!);
+}
+
+/** Counts a unit's alerts of the period and its vehicles with signs of tampering. */
+async function unitAlertCounts(db: Kysely<Database>, vehicleIds: number[], from: number, to: number, onlineSince: number) {
+  const alerts = await periodAlerts(db, vehicleIds, from, to);
+  const tampered = new Set(await offlineVehicles(db, vehicleIds, onlineSince));
+  for (const alert of alerts) {
+    if ((integrityRules as string[]).includes(alert.rule) && alert.state !== 'dismissed') tampered.add(alert.vehicle_id);
+  }
+  return { total: alerts.length, unanswered: alerts.filter((alert) => waitingForUnit.includes(alert.state)).length, tampered: tampered.size };
 }
 
 /** Weighted mean of the parts; a part without data (no vehicle to equip, nothing installed) scores 0. */
-export function inspectionScore(parts: { coverage: number | null; onlineRate: number | null; tamperAlerts: number; unansweredAlerts: number; installed: number; alarms: number }, weights: RolloutSettings['inspectionWeights']): number {
+export function inspectionScore(parts: { coverage: number | null; onlineRate: number | null; tamperAlerts: number; unansweredAlerts: number; installed: number; alertsInPeriod: number }, weights: RolloutSettings['inspectionWeights']): number {
   const tamperPart = parts.installed === 0 ? 0 : 100 * (1 - parts.tamperAlerts / parts.installed);
-  const unansweredPart = parts.alarms === 0 ? 100 : 100 * (1 - parts.unansweredAlerts / parts.alarms);
+  const unansweredPart = parts.alertsInPeriod === 0 ? 100 : 100 * (1 - parts.unansweredAlerts / parts.alertsInPeriod);
   const sum = weights.coverage + weights.onlineRate + weights.tamperAlerts + weights.unansweredAlerts;
   if (sum === 0) return 0;
   const total = weights.coverage * 100 * (parts.coverage ?? 0) + weights.onlineRate * 100 * (parts.onlineRate ?? 0) + weights.tamperAlerts * tamperPart + weights.unansweredAlerts * unansweredPart;
@@ -55,11 +73,19 @@ export async function inspectionRows(db: Kysely<Database>, batchId: number, from
   for (const row of await installationRows(db, batchId, now)) {
     const installed = await db.selectFrom('rollout_work_orders').select('vehicle_id').where('unit_id', '=', row.unitId).where('batch_id', '=', batchId).where('state', '=', 'completed').execute();
     const vehicleIds = installed.map((r) => r.vehicle_id);
-    const alarms = await alarmCounts(db, vehicleIds, fromMs, toMs);
-    const tamperAlerts = await offlineTerminals(db, vehicleIds, now - settings.onlineWindowHours * 3600_000);
+    const alerts = await unitAlertCounts(db, vehicleIds, fromMs, toMs, now - settings.onlineWindowHours * 3600_000);
     const coverage = row.shouldEquip === 0 ? null : row.installed / row.shouldEquip;
-    const parts = { coverage, onlineRate: row.onlineRate, tamperAlerts, unansweredAlerts: alarms.open, installed: vehicleIds.length, alarms: alarms.total };
-    rows.push({ unitId: row.unitId, unitName: row.unitName, coverage, onlineRate: row.onlineRate, tamperAlerts, unansweredAlerts: alarms.open, alarmsInPeriod: alarms.total, score: inspectionScore(parts, settings.inspectionWeights) });
+    const parts = { coverage, onlineRate: row.onlineRate, tamperAlerts: alerts.tampered, unansweredAlerts: alerts.unanswered, installed: vehicleIds.length, alertsInPeriod: alerts.total };
+    rows.push({
+      unitId: row.unitId,
+      unitName: row.unitName,
+      coverage,
+      onlineRate: row.onlineRate,
+      tamperAlerts: alerts.tampered,
+      unansweredAlerts: alerts.unanswered,
+      alertsInPeriod: alerts.total,
+      score: inspectionScore(parts, settings.inspectionWeights),
+    });
   }
   return rows.sort((a, b) => b.score - a.score);
 }

@@ -6,6 +6,8 @@ import { startHarness, errorCode, type Harness } from '../api/harness.ts';
 import { beijingDate } from '../../src/rollout/batches.ts';
 import { inspectionHeaders } from '../../src/rollout/exports/bulletin-files.ts';
 import { batchBodies, call, expectStatus, seedInstalled, seedLetteredUnit, type SeededUnit } from './rollout-harness.ts';
+import { saveAlert } from '../../src/alerts/sink.ts';
+import type { RuleCode } from '../../src/rules/rule-codes.ts';
 
 let h: Harness;
 let bureau: string;
@@ -21,18 +23,33 @@ function setLastSeen(terminalId: number, at: number): void {
   h.store.sqlite.prepare('UPDATE terminals SET last_seen_at = ? WHERE id = ?').run(at, terminalId);
 }
 
-function addAlarm(terminalId: number, vehicleId: number, startedAt: number, state: 'open' | 'acknowledged'): void {
-  h.store.sqlite
-    .prepare('INSERT INTO emergency_alarms (terminal_id, vehicle_id, alarm_serial, started_at, last_report_at, state) VALUES (?, ?, 1, ?, ?, ?)')
-    .run(terminalId, vehicleId, startedAt, startedAt, state);
+let alertCount = 0;
+
+/** Stores an alert of a vehicle in a review state. */
+async function addAlert(vehicleId: number, unitId: number, rule: RuleCode, start: number, state: string): Promise<void> {
+  const { id } = await saveAlert(h.store.db, {
+    key: `${rule}:${vehicleId}:${start}:${++alertCount}`,
+    rule,
+    vehicleId,
+    unitId,
+    start,
+    end: start + hour,
+    severity: 'medium',
+    late: false,
+    facts: {},
+    evidence: { positionRange: { vehicleId, from: start, to: start + hour }, positionIds: [], rawFrameIds: [], placeId: null, tripOrderId: null, orderAbsent: false, tripId: null },
+  }, start + hour);
+  h.store.sqlite.prepare('UPDATE alerts SET state = ? WHERE id = ?').run(state, id);
 }
 
 /**
  * Hand-computed case, weights coverage 50, online 20, tamper 10, unanswered 20:
  * - partial unit: 3 of 4 vehicles installed (coverage 75), 2 of 3 terminals heard within 24 h
- *   (online 66.67, one tamper alert so tamper part 66.67), 1 of 4 alarms in the period open
- *   (unanswered part 75): (50·75 + 20·66.67 + 10·66.67 + 20·75) / 100 = 72.5.
- * - complete unit: 2 of 2 installed and online, no alarm: 100.
+ *   (online 66.67). Tampering shows on 2 of 3 installed vehicles: the offline one (which also has
+ *   an antenna alert) and one with a GNSS fault alert; a dismissed power-cut alert does not
+ *   count, so the tamper part is 33.33. Of 7 alerts in the period 2 wait for the unit, so the
+ *   unanswered part is 71.43: (50·75 + 20·66.67 + 10·33.33 + 20·71.43) / 100 = 68.45, shown 68.5.
+ * - complete unit: 2 of 2 installed and online, no alert: 100.
  */
 before(async () => {
   h = await startHarness();
@@ -46,11 +63,15 @@ before(async () => {
   setLastSeen(partialTerminals[0]!, now - hour);
   setLastSeen(partialTerminals[1]!, now - 2 * hour);
   setLastSeen(partialTerminals[2]!, now - 48 * hour);
-  addAlarm(partialTerminals[0]!, partial.vehicleIds[0]!, now - 2 * day, 'open');
-  addAlarm(partialTerminals[0]!, partial.vehicleIds[0]!, now - 3 * day, 'acknowledged');
-  addAlarm(partialTerminals[1]!, partial.vehicleIds[1]!, now - 4 * day, 'acknowledged');
-  addAlarm(partialTerminals[2]!, partial.vehicleIds[2]!, now - 5 * day, 'acknowledged');
-  addAlarm(partialTerminals[1]!, partial.vehicleIds[1]!, now - 20 * day, 'open');
+  const [v0, v1, v2] = partial.vehicleIds as [number, number, number];
+  await addAlert(v0, partial.unitId, 'non_official_place', now - 2 * day, 'pending');
+  await addAlert(v0, partial.unitId, 'holiday_use', now - 3 * day, 'explained');
+  await addAlert(v1, partial.unitId, 'off_hours_parking', now - 4 * day, 'dismissed');
+  await addAlert(v2, partial.unitId, 'long_distance', now - 5 * day, 'rectified');
+  await addAlert(v2, partial.unitId, 'device_antenna', now - 1 * day, 'explained');
+  await addAlert(v1, partial.unitId, 'device_power_cut', now - 1 * day, 'dismissed');
+  await addAlert(v0, partial.unitId, 'device_gnss_fault', now - 6 * day, 'pending');
+  await addAlert(v1, partial.unitId, 'non_official_place', now - 20 * day, 'pending');
 
   complete = await seedLetteredUnit(h, bureau, batchId, '喀什地区住房和城乡建设局', ['新Q80011', '新Q80012']);
   for (const terminalId of await seedInstalled(h, bureau, complete, batchId, 2)) setLastSeen(terminalId, now - hour);
@@ -67,10 +88,10 @@ test('inspection scores units from data and weights', async () => {
   assert.deepEqual({ coverage: best.coverage, onlineRate: best.onlineRate, tamperAlerts: best.tamperAlerts, unansweredAlerts: best.unansweredAlerts, score: best.score }, { coverage: 1, onlineRate: 1, tamperAlerts: 0, unansweredAlerts: 0, score: 100 });
   assert.equal(worst.coverage, 0.75);
   assert.ok(Math.abs(worst.onlineRate - 2 / 3) < 1e-9);
-  assert.equal(worst.tamperAlerts, 1);
-  assert.equal(worst.alarmsInPeriod, 4, 'the alarm of 20 days ago is outside the period');
-  assert.equal(worst.unansweredAlerts, 1);
-  assert.equal(worst.score, 72.5);
+  assert.equal(worst.tamperAlerts, 2, 'the offline vehicle and the one with a GNSS fault; a dismissed alert does not count');
+  assert.equal(worst.alertsInPeriod, 7, 'the alert of 20 days ago is outside the period');
+  assert.equal(worst.unansweredAlerts, 2);
+  assert.equal(worst.score, 68.5);
 
   const audit = h.store.sqlite.prepare("SELECT detail FROM audit_log WHERE action = 'inspection.published'").get() as { detail: string };
   assert.deepEqual(JSON.parse(audit.detail).weights, { coverage: 50, onlineRate: 20, tamperAlerts: 10, unansweredAlerts: 20 });
@@ -97,11 +118,11 @@ test('published inspection downloads as XLSX and DOCX', async () => {
   assert.deepEqual(inspectionHeaders.map((_, i) => sheet.getRow(3).getCell(i + 1).text), inspectionHeaders);
   const texts = (row: number) => inspectionHeaders.map((_, i) => sheet.getRow(row).getCell(i + 1).text);
   assert.deepEqual(texts(4), ['1', '喀什地区住房和城乡建设局', '100.0%', '100.0%', '0', '0', '100']);
-  assert.deepEqual(texts(5), ['2', '喀什地区交通运输局', '75.0%', '66.7%', '1', '1', '72.5']);
+  assert.deepEqual(texts(5), ['2', '喀什地区交通运输局', '75.0%', '66.7%', '2', '2', '68.5']);
 
   const zip = await JSZip.loadAsync((await call(h, bureau, 'GET', `/api/rollout/bulletins/${bulletin.id}/file.docx`)).rawPayload);
   const xml = await zip.file('word/document.xml')!.async('string');
-  for (const text of ['第一批专项巡检考核情况通报', '喀什地区交通运输局', '72.5', '喀什地区机关事务管理局']) assert.ok(xml.includes(text), `DOCX lacks ${text}`);
+  for (const text of ['第一批专项巡检考核情况通报', '喀什地区交通运输局', '68.5', '喀什地区机关事务管理局']) assert.ok(xml.includes(text), `DOCX lacks ${text}`);
 });
 
 test('inspection rejects a period that ends before it starts', async () => {
