@@ -137,9 +137,12 @@ export const defaultLeadershipVehicleSettings: LeadershipVehicleSettings = {
 
 /** How long stored data is kept; see docs/security.md (保留期限 / Retention). */
 export interface RetentionSettings {
-  /** Positions older than this (by receipt time) are purged, except those inside an open or acknowledged emergency alarm's span. */
+  /**
+   * Positions older than this (by receipt time) are purged, except those inside an open or
+   * acknowledged emergency alarm's span and those in the evidence range of a pending, explained or confirmed alert.
+   */
   positionsRetentionDays: number;
-  /** Raw terminal frames older than this are purged once no kept position refers to them. */
+  /** Raw terminal frames older than this are purged once no kept position refers to them and no pending, explained or confirmed alert names them. */
   rawFramesRetentionDays: number;
   /** Minimum age before audit entries may ever leave the store; at least 180 (网络安全法: six months). The platform currently purges no audit entries. */
   auditRetentionDays: number;
