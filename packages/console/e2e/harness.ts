@@ -36,7 +36,7 @@ export interface TestServer {
  * Starts the real platform (store, gateway, API and the built console) on random 127.0.0.1
  * ports over a temporary folder, optionally with the demo fleet driven by simulated terminals.
  */
-export async function startServer(options: { demoVehicles?: number; users?: TestUser[] } = {}): Promise<TestServer> {
+export async function startServer(options: { demo?: { vehicles: number }; users?: TestUser[] } = {}): Promise<TestServer> {
   if (!fs.existsSync(path.join(consoleDist, 'index.html'))) throw new Error(`console not built in ${consoleDist}: run npm run build --workspace @gongche/console`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongche-e2e-'));
   const base = defaultConfig({ dataDir: dir, httpHost: '127.0.0.1', httpPort: 0, jt808Host: '127.0.0.1', jt808Port: 0, sqliteSync: 'NORMAL' });
@@ -48,7 +48,7 @@ export async function startServer(options: { demoVehicles?: number; users?: Test
   for (const user of options.users ?? []) await createTestUser(store.db, user);
   await store.close();
 
-  const demo = options.demoVehicles ? { vehicles: options.demoVehicles, intervalS: 2 } : undefined;
+  const demo = options.demo ? { vehicles: options.demo.vehicles, intervalS: 2 } : undefined;
   const platform = await startPlatform(config, logger, { demo });
   const baseUrl = `http://127.0.0.1:${platform.httpPort}`;
 

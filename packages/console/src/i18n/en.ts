@@ -68,7 +68,7 @@ const en: Messages = {
     confirmReset: 'Reset the password of {name}?', unitRequired: 'Supervising departments and unit staff need a unit', state: 'State',
   },
   registration: {
-    title: 'Registration form (annex 1)', batch: 'Batch', unitInfo: 'Unit', staffName: 'Designated staff', staffPhone: 'Phone',
+    title: 'Registration form (annex 1)', level: 'Level', nature: 'Nature', organisationCode: 'Organisation code', address: 'Address', batch: 'Batch', unitInfo: 'Unit', staffName: 'Designated staff', staffPhone: 'Phone',
     vehicleQuota: 'Vehicle quota', actualCount: 'Actual count', filledOn: 'Filled on', vehicles: 'Vehicles', install: 'Install', exempt: 'Exempt',
     exemptReason: 'Reason for exemption', remarks: 'Remarks', saveDraft: 'Save draft', validate: 'Check', submit: 'Submit for review', submitted: 'Form submitted for review',
     state: { draft: 'Draft', submitted: 'Under review', reviewed: 'Reviewed', locked: 'Reply issued' },

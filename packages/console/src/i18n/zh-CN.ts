@@ -66,7 +66,7 @@ export default {
     confirmReset: '确定重置用户 {name} 的密码？', unitRequired: '主管部门和单位专人必须选择单位', state: '状态',
   },
   registration: {
-    title: '安装登记表（附件1）', batch: '批次', unitInfo: '单位信息', staffName: '填报人（专人）', staffPhone: '联系电话',
+    title: '安装登记表（附件1）', level: '单位级别', nature: '单位性质', organisationCode: '组织机构代码', address: '单位地址', batch: '批次', unitInfo: '单位信息', staffName: '填报人（专人）', staffPhone: '联系电话',
     vehicleQuota: '编制数', actualCount: '实有数', filledOn: '填报日期', vehicles: '车辆', install: '安装', exempt: '暂不安装',
     exemptReason: '暂不安装原因', remarks: '备注', saveDraft: '保存草稿', validate: '检查', submit: '提交审核', submitted: '登记表已提交审核',
     state: { draft: '草稿', submitted: '审核中', reviewed: '审核完成', locked: '已函复' },

@@ -1,20 +1,8 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { field, launchBrowser, logIn, screenshot, startServer, type TestBrowser, type TestServer } from './harness.ts';
+import { field, logIn, screenshot, type TestBrowser, type TestServer } from './harness.ts';
 
-let server: TestServer;
-let browser: TestBrowser;
-
-before(async () => {
-  server = await startServer({ demoVehicles: 24, users: [{ username: 'admin', role: 'bureau_admin', mustChangePassword: true }] });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-test('admin changes password and sees vehicles on the map', async () => {
+/** The bureau administrator's first log-in: password change, dashboard, then the live map with a vehicle's panel. */
+export async function adminSeesVehicles(server: TestServer, browser: TestBrowser): Promise<void> {
   const { page } = browser;
   await logIn(page, server.baseUrl, 'admin');
 
@@ -31,7 +19,7 @@ test('admin changes password and sees vehicles on the map', async () => {
   await page.locator('[data-test=password-submit]').click();
 
   await page.waitForURL('**/dashboard');
-  await page.locator('[data-test=stat-online]').getByText('24').waitFor({ timeout: 15_000 });
+  await page.waitForFunction(() => Number(document.querySelector('[data-test=stat-online] .el-statistic__number')?.textContent) >= 24, null, { timeout: 15_000 });
   const total = Number(await page.locator('[data-test=stat-total] .el-statistic__number').innerText());
   assert.ok(total >= 100, `dashboard total ${total}`);
   await screenshot(page, 'dashboard');
@@ -57,4 +45,4 @@ test('admin changes password and sees vehicles on the map', async () => {
   await screenshot(page, 'vehicle-panel');
 
   assert.deepEqual(browser.problems, []);
-});
+}

@@ -1,0 +1,53 @@
+import { after, before, test } from 'node:test';
+import { launchBrowser, startServer, type TestBrowser, type TestServer } from './harness.ts';
+import { firstBatch, secondBatch } from './rollout-data.ts';
+import { adminSeesVehicles } from './admin-map.ts';
+import { operatorSubmitsForm } from './operator-registration.ts';
+import { installerCompletesWorkOrder } from './installer-work-order.ts';
+import { auditorVerifiesChain } from './auditor-chain.ts';
+
+// One platform with the demo fleet (24 simulated terminals) serves every role's test; each test
+// gets its own browser profile, so no session carries over.
+let server: TestServer;
+let bureau: string;
+let batchId: number;
+
+before(async () => {
+  server = await startServer({
+    demo: { vehicles: 24 },
+    users: [
+      { username: 'admin', role: 'bureau_admin', mustChangePassword: true },
+      { username: 'bureau', role: 'bureau_admin' },
+      { username: 'installer', role: 'installer' },
+      { username: 'auditor', role: 'auditor', mustChangePassword: true },
+    ],
+  });
+  bureau = await server.token('bureau');
+  batchId = (await server.call<{ id: number }>(bureau, 'POST', '/api/rollout/batches', firstBatch)).id;
+  await server.call(bureau, 'POST', '/api/rollout/batches', secondBatch);
+});
+after(async () => {
+  await server?.close();
+});
+
+async function withBrowser(viewport: { width: number; height: number } | undefined, run: (browser: TestBrowser) => Promise<void>): Promise<void> {
+  const browser = await launchBrowser(viewport);
+  try {
+    await run(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+test('admin sees vehicles on the map', () => withBrowser(undefined, (browser) => adminSeesVehicles(server, browser)));
+
+test('unit operator submits a registration form', async () => {
+  const units = await server.call<{ items: { id: number; name: string }[] }>(bureau, 'GET', '/api/units');
+  const unitId = units.items.find((unit) => unit.name === '中共喀什地委办公室')!.id;
+  await server.addUser({ username: 'operator', role: 'unit_operator', unitId });
+  await withBrowser(undefined, (browser) => operatorSubmitsForm(server, browser, bureau, unitId));
+});
+
+test('installer completes a work order on a phone', () => withBrowser({ width: 390, height: 844 }, (browser) => installerCompletesWorkOrder(server, browser, batchId)));
+
+test('auditor verifies the audit chain', () => withBrowser(undefined, (browser) => auditorVerifiesChain(server, browser)));
