@@ -31,6 +31,10 @@ import { rolloutBulletinRoutes } from './routes/rollout-bulletins.ts';
 import { platformVersion } from './version.ts';
 import { liveRoutes } from './routes/live.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { placeRoutes } from './routes/places.ts';
+import { orderRoutes } from './routes/orders.ts';
+import { driverRoutes } from './routes/drivers.ts';
+import { calendarRoutes } from './routes/calendar.ts';
 import { AlertHub } from '../alerts/hub.ts';
 
 const bodyLimitBytes = 1024 * 1024;
@@ -86,7 +90,7 @@ export async function buildApi(options: { store: Store; logger: Logger; gateway:
 
   const zodApp = app.withTypeProvider<ZodTypeProvider>() as ZodApp;
   const context: ApiOptions = { ...options, alertHub: options.alertHub ?? new AlertHub(options.store.db, options.logger, options.config.auth) };
-  for (const routes of [healthRoutes, authRoutes, unitRoutes, vehicleRoutes, terminalRoutes, positionRoutes, alarmRoutes, auditRoutes, userRoutes, secondFactorRoutes, rolloutBatchRoutes, rolloutFormRoutes, rolloutReviewRoutes, rolloutInstallationRoutes, rolloutBulletinRoutes, alertRoutes, liveRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, unitRoutes, vehicleRoutes, terminalRoutes, positionRoutes, alarmRoutes, auditRoutes, userRoutes, secondFactorRoutes, rolloutBatchRoutes, rolloutFormRoutes, rolloutReviewRoutes, rolloutInstallationRoutes, rolloutBulletinRoutes, alertRoutes, liveRoutes, placeRoutes, orderRoutes, driverRoutes, calendarRoutes]) {
     await routes(zodApp, context);
   }
   await registerConsole(zodApp, { map: mapSettings, logger: options.logger });
