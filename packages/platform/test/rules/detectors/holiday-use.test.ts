@@ -6,7 +6,7 @@ import { ruleContext, ruleFixes, runEngine } from '../../helpers/rule-events.ts'
 import { beijing, drive, endOf, kashgar, park } from '../../helpers/rule-fixes.ts';
 import { hour, merged, minute, order, runDetector, stopAt, tripEvent } from './support.ts';
 
-/** A trip from the office to the market starting at a Beijing time, lasting `minutes`. */
+/** Returns a trip from the office to the market starting at a Beijing time, lasting `minutes`. */
 function tripAt(context: RuleContext, startText: string, minutes = 30, extra: Partial<Parameters<typeof tripEvent>[0]> = {}) {
   const start = beijing(startText);
   const end = start + minutes * minute;

@@ -142,8 +142,10 @@ describe('non_official_place', () => {
     const run = runEngine({ fixes: ruleFixes([...approach, ...stay, ...back]), places, detectors: [detector] });
     const final = merged(run.alerts);
     assert.equal(final.length, 1);
-    assert.ok((final[0]!.facts.durationS as number) >= 50 * 60);
-    assert.ok((final[0]!.facts.spreadM as number) <= 25, 'drift is shown as spread');
+    assert.ok((final[0]!.facts.durationS as number) >= 49 * 60, 'the whole stay of about fifty minutes');
+    const spreadM = final[0]!.facts.spreadM as number;
+    assert.ok(spreadM > 5, 'the drift around the spot is shown as spread');
+    assert.ok(spreadM <= 40, 'the spread stays within twice the 20 m drift');
   });
 });
 

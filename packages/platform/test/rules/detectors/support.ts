@@ -12,7 +12,7 @@ export const place = (id: number, category: PlaceCategory, shape: PlaceShape, un
 
 let nextPositionId = 1;
 
-/** A valid fix at a point; standing unless a speed is given. */
+/** Returns a valid fix at a point, standing unless a speed is given. */
 export function fixAt(point: Point, time: number, options: { speedKmh?: number; valid?: boolean; acc?: boolean } = {}): RuleFix {
   const id = nextPositionId++;
   const valid = options.valid ?? true;
@@ -37,7 +37,7 @@ export function fixAt(point: Point, time: number, options: { speedKmh?: number; 
 
 export const fixEvent = (point: Point, time: number, options?: Parameters<typeof fixAt>[2]): RuleEvent => ({ type: 'fix', fix: fixAt(point, time, options) });
 
-/** A stop at a point from start to end, matched to the context's places as the engine matches them. */
+/** Returns a stop at a point from start to end, matched to the context's places as the engine matches them. */
 export function stopAt(context: RuleContext, point: Point, start: number, end: number, extra: Partial<StopFact> = {}): StopFact {
   const firstPositionId = nextPositionId++;
   return {
@@ -56,7 +56,7 @@ export function stopAt(context: RuleContext, point: Point, start: number, end: n
 }
 
 /**
- * The events the engine emits for a vehicle standing at a point from start to end: a fix every
+ * Returns the events the engine emits for a vehicle standing at a point from start to end: a fix every
  * everyMin minutes (each driftM away in turn, when given), stop_started after five minutes
  * backdated to start, and stop_ended at the end.
  */
@@ -129,9 +129,9 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
- * Feeds events to a detector as the engine does, and checks the contract on every step: the
- * update never mutates its input state (it is frozen), returns the same object when nothing
- * changed, and every state survives a JSON round trip, as persisted state must.
+ * Feeds events to a detector as the engine does, and checks the contract on every step. The
+ * update never mutates its input state (it is frozen) and returns the same object when nothing
+ * changed. Every state survives a JSON round trip, as persisted state must.
  */
 export function runDetector<S, Settings>(detector: Detector<S, Settings>, events: readonly RuleEvent[], context: RuleContext, settings: Settings = detector.defaults, initial?: S) {
   let state = initial ?? detector.initialState();
@@ -152,7 +152,7 @@ export function runDetector<S, Settings>(detector: Detector<S, Settings>, events
   return { state, alerts, keys: [...new Set(alerts.map((alert) => alert.key))] };
 }
 
-/** The last draft of each key: what the alert store holds after merging. */
+/** Returns the last draft of each key, which is what the alert store keeps after merging. */
 export function merged(alerts: readonly AlertDraft[]): AlertDraft[] {
   const byKey = new Map<string, AlertDraft>();
   for (const alert of alerts) byKey.set(alert.key, alert);
