@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import assert from 'node:assert/strict';
 import { field, logIn, screenshot, type TestBrowser, type TestServer } from './harness.ts';
 
@@ -43,6 +44,20 @@ export async function adminSeesVehicles(server: TestServer, browser: TestBrowser
   assert.equal(await page.locator('[data-test=panel-plate]').innerText(), plate);
   assert.match(await page.locator('[data-test=panel-last-report]').innerText(), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
   await screenshot(page, 'vehicle-panel');
+
+  // Track playback of the same vehicle over the last hour, played and exported as GeoJSON.
+  await page.locator('[data-test=vehicle-panel]').getByRole('button', { name: '查看轨迹' }).click();
+  await page.waitForURL('**/track?vehicle=*');
+  await page.locator('[data-test=track-info]').getByText(/\d+ 个定位点/).waitFor({ timeout: 10_000 });
+  await page.locator('[data-test=track-play]').click();
+  await page.locator('[data-test=track-current]').waitFor();
+  await page.waitForTimeout(1500);
+  await screenshot(page, 'track');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=track-export]').click()]);
+  assert.match(download.suggestedFilename(), new RegExp(`^${plate}-\\d{4}-\\d{2}-\\d{2}\\.geojson$`));
+  const geojson = JSON.parse(fs.readFileSync(await download.path(), 'utf8')) as { type: string; features: unknown[] };
+  assert.equal(geojson.type, 'FeatureCollection');
+  assert.ok(geojson.features.length > 0);
 
   assert.deepEqual(browser.problems, []);
 }

@@ -110,9 +110,11 @@ export class VehicleLayer {
     return entry.marker.getLatLng();
   }
 
-  /** Zooms to the marker of a vehicle, opening its cluster. */
-  zoomTo(vehicleId: number): void {
+  /** Zooms to the marker of a vehicle, at street level at least, opening its cluster. */
+  zoomTo(map: L.Map, vehicleId: number): void {
     const entry = this.#entries.get(vehicleId);
-    if (entry) this.#group.zoomToShowLayer(entry.marker);
+    if (!entry) return;
+    map.setView(entry.marker.getLatLng(), Math.max(map.getZoom(), 14));
+    this.#group.zoomToShowLayer(entry.marker);
   }
 }
