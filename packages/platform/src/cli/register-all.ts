@@ -9,3 +9,5 @@ import './retention.ts';
 import './keys.ts';
 import './rollout.ts';
 import './exchange.ts';
+import './places.ts';
+import './orders.ts';

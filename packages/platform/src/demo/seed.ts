@@ -8,6 +8,7 @@ import { createVehicle } from '../registry/vehicles.ts';
 import { createTerminal } from '../registry/terminals.ts';
 import { terminalInput, unitInput, vehicleInput } from '../registry/schemas.ts';
 import { phoneKey } from '../registry/phone.ts';
+import { seedDemoPlaces } from '../places/demo/seed.ts';
 
 interface DemoVehicle {
   plate: string;
@@ -50,6 +51,7 @@ export function loadDemoUnits(): DemoUnit[] {
  * Adds the Kashgar demonstration fleet: units with their supervising-unit links, vehicles, and one
  * terminal per vehicle that has a terminal phone. Rows already present (matched by unit name, plate
  * and terminal phone) are left unchanged, so a second run adds nothing. Returns the counts added.
+ * The demonstration places (src/places/demo) are added after the fleet, since parking belongs to units.
  */
 export async function seedDemoFleet(db: Kysely<Database>, logger: Logger): Promise<SeedCounts> {
   const counts: SeedCounts = { units: 0, vehicles: 0, terminals: 0 };
@@ -79,6 +81,7 @@ export async function seedDemoFleet(db: Kysely<Database>, logger: Logger): Promi
   }
 
   logger.info({ ...counts, demoUnits: demoUnits.length }, 'demo fleet seeded');
+  await seedDemoPlaces(db, logger);
   return counts;
 }
 
