@@ -64,7 +64,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { d
     running.push(() => retention.stop());
     const integrity = startIntegritySweep({ db: store.db, logger, alertHub, isOnline: (id) => gateway.isOnline(id) });
     running.push(() => integrity.stop());
-    const rules = await startRuleEngine({ store, config, logger }, options.rules);
+    const rules = startRuleEngine({ store, config, logger }, options.rules);
     running.push(() => rules.stop());
     rules.on('alerts', (alerts) => {
       for (const alert of alerts) if (alert.created) void alertHub.publish(alert.id);

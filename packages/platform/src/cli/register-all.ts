@@ -11,3 +11,4 @@ import './rollout.ts';
 import './exchange.ts';
 import './places.ts';
 import './orders.ts';
+import './rules.ts';

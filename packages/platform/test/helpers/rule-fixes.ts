@@ -40,16 +40,16 @@ export function square(at: Point, sideM: number): PlaceShape {
 }
 
 /**
- * Fixes of a parked vehicle: ACC off, speed 0, every intervalS from start for the given minutes.
- * With driftM the fixes wander around the point (as a parked receiver's do), up to driftM away,
+ * Fixes of a parked vehicle: ACC off, speed 0, every intervalS for the given minutes, the first one
+ * interval after start (like drive, so that parts chain with endOf). With driftM the fixes wander around the point (as a parked receiver's do), up to driftM away,
  * in a fixed pattern so that tests are repeatable.
  */
 export function park(options: { at: Point; start: number; minutes: number; intervalS?: number; driftM?: number; acc?: boolean }): FixSpec[] {
   const intervalS = options.intervalS ?? 60;
-  const count = Math.floor((options.minutes * 60) / intervalS) + 1;
+  const count = Math.floor((options.minutes * 60) / intervalS);
   const drift = options.driftM ?? 0;
   const fixes: FixSpec[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = 1; i <= count; i++) {
     const angle = i * 2.399963; // golden angle, spreads the drift around the point
     const radius = drift * (((i * 7) % 10) / 9);
     const at = offset(options.at, radius * Math.sin(angle), radius * Math.cos(angle));

@@ -59,8 +59,8 @@ export interface RulesHarness {
   login(role: Role, unitId?: number | null): Promise<string>;
   /** Calls the HTTP API on the real port. */
   request(method: string, url: string, token: string, body?: unknown): Promise<{ status: number; json: any }>;
-  /** Stops the platform and starts it again on the same folder, as a restart of `gongche serve` does. */
-  restart(): Promise<void>;
+  /** Stops the platform and starts it again on the same folder, as a restart of `gongche serve` does; whileStopped gets the database file. */
+  restart(whileStopped?: (file: string) => void | Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -268,9 +268,10 @@ export async function startRulesHarness(options: HarnessOptions = {}): Promise<R
       const text = await response.text();
       return { status: response.status, json: text ? JSON.parse(text) : null };
     },
-    async restart() {
+    async restart(whileStopped) {
       for (const terminal of terminals.splice(0)) terminal.close();
       await platform.close();
+      await whileStopped?.(path.join(dir, 'gongche.db'));
       platform = await start();
       listen();
     },

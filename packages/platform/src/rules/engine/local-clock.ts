@@ -54,6 +54,12 @@ export class LocalClock {
     return Math.floor((((local % dayMs) + dayMs) % dayMs) / 60_000);
   }
 
+  /** The UTC instant of local midnight starting a date YYYY-MM-DD. */
+  startOfDate(date: string): number {
+    const wall = Date.parse(`${date}T00:00:00Z`);
+    return wall - this.offsetMs(wall - this.offsetMs(wall));
+  }
+
   /** The UTC instant of local midnight starting the date of an instant. */
   startOfDay(instant: number): number {
     const local = instant + this.offsetMs(instant);

@@ -12,7 +12,7 @@ export interface RuleEngineOptions {
   batchSize?: number;
   /** Places, templates, settings and the calendar are read again after this long. Default 5 s. */
   inputsMaxAgeMs?: number;
-  /** URLs of modules whose default export is a list of extra detectors. */
+  /** URLs of modules whose default export is a list of detectors that replace the registered ones of the same codes. */
   detectorModules?: string[];
 }
 
@@ -30,10 +30,16 @@ export interface RuleEngine extends EventEmitter<RuleEngineEvents> {
   stop(): Promise<void>;
 }
 
+/** First wait before a crashed engine thread is started again; it doubles with each crash in a row, up to a minute. */
 const restartDelayMs = 1000;
+const maxRestartDelayMs = 60_000;
 
-/** Starts the rules engine thread; restarts it after a crash, from its stored cursor. */
-export async function startRuleEngine(deps: { store: Store; config: Config; logger: Logger }, options: RuleEngineOptions = {}): Promise<RuleEngine> {
+/**
+ * Starts the rules engine thread and returns without waiting for it to load its modules, so that
+ * the rest of the platform starts meanwhile. Messages sent before it loads wait in its port. A
+ * crashed thread is started again, from its stored cursor.
+ */
+export function startRuleEngine(deps: { store: Store; config: Config; logger: Logger }, options: RuleEngineOptions = {}): RuleEngine {
   const logger = deps.logger.child({ component: 'rules' });
   const data: RuleWorkerData = {
     file: deps.store.file,
@@ -47,31 +53,33 @@ export async function startRuleEngine(deps: { store: Store; config: Config; logg
   const events = new EventEmitter<RuleEngineEvents>();
   let cursor = 0;
   let stopping = false;
+  let crashes = 0;
   let worker!: Worker;
+  let running = false;
 
-  const spawn = () =>
-    new Promise<void>((resolve, reject) => {
-      worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: data });
-      worker.on('message', (message: RuleWorkerReply) => {
-        if (message.kind === 'ready') {
-          cursor = message.cursor;
-          resolve();
-        } else if (message.kind === 'progress') {
-          cursor = message.cursor;
-          events.emit('progress', cursor);
-        } else if (message.kind === 'alerts') events.emit('alerts', message.alerts);
-      });
-      worker.once('error', (error) => {
-        reject(error);
-        logger.error({ err: error }, 'rules engine thread failed');
-      });
-      worker.once('exit', (code) => {
-        if (stopping) return;
-        logger.error({ code }, 'rules engine thread exited; restarting it from its cursor');
-        setTimeout(() => void spawn().catch(() => {}), restartDelayMs).unref();
-      });
+  const spawn = () => {
+    worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: data });
+    running = true;
+    worker.on('message', (message: RuleWorkerReply) => {
+      if (message.kind === 'ready') cursor = message.cursor;
+      else if (message.kind === 'progress') {
+        crashes = 0;
+        cursor = message.cursor;
+        events.emit('progress', cursor);
+      } else if (message.kind === 'alerts') events.emit('alerts', message.alerts);
     });
-  await spawn();
+    worker.on('error', (error) => logger.error({ err: error }, 'rules engine thread failed'));
+    worker.once('exit', (code) => {
+      running = false;
+      if (stopping) return;
+      const delayMs = Math.min(maxRestartDelayMs, restartDelayMs * 2 ** crashes++);
+      logger.error({ code, delayMs }, 'rules engine thread exited; restarting it from its cursor');
+      setTimeout(() => {
+        if (!stopping) spawn();
+      }, delayMs).unref();
+    });
+  };
+  spawn();
 
   const post = (request: RuleWorkerRequest) => worker.postMessage(request);
   return Object.assign(events, {
@@ -82,6 +90,7 @@ export async function startRuleEngine(deps: { store: Store; config: Config; logg
     stop: () =>
       new Promise<void>((resolve) => {
         stopping = true;
+        if (!running) return resolve();
         worker.once('exit', () => resolve());
         worker.on('message', (message: RuleWorkerReply) => {
           if (message.kind === 'stopped') void worker.terminate();

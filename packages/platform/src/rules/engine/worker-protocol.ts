@@ -9,7 +9,7 @@ export interface RuleWorkerData {
   pollIntervalMs: number;
   batchSize: number;
   inputsMaxAgeMs: number;
-  /** Modules whose default export is a list of extra detectors, evaluated after the registered ones (scenario tests use this). */
+  /** URLs of modules whose default export is a list of detectors that replace the registered ones of the same codes (scenario tests use this). */
   detectorModules: string[];
 }
 

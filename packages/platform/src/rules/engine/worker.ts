@@ -29,7 +29,9 @@ store.keyring = Keyring.load(store, master, data.encryption);
 
 const extra: Detector<unknown, unknown>[] = [];
 for (const module of data.detectorModules) extra.push(...((await import(module)) as { default: Detector<unknown, unknown>[] }).default);
-const detectors = [...negativeListDetectors, ...integrityDetectors, ...extra] as Detector<unknown, unknown>[];
+// An extra detector replaces the registered one of the same code, because state is kept per code.
+const extraCodes = new Set(extra.map((d) => d.code));
+const detectors = [...(negativeListDetectors as Detector<unknown, unknown>[]), ...integrityDetectors].filter((d) => !extraCodes.has(d.code)).concat(extra);
 
 function reply(message: RuleWorkerReply): void {
   parentPort!.postMessage(message);

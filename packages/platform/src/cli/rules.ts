@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Kysely } from 'kysely';
+import { defaultConfig } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import { invalid, notFound } from '../errors.ts';
+import type { Database } from '../store/schema.ts';
+import { withExistingStore } from '../store/open-existing.ts';
+import { attachKeyring, readToolMasterKey } from '../crypto/setup.ts';
+import { isCalendarDate } from '../rules/calendar.ts';
+import { LocalClock } from '../rules/engine/local-clock.ts';
+import { replayHistory } from '../rules/engine/replay.ts';
+import type { Detector } from '../rules/engine/types.ts';
+import { loadRuleSettings } from '../rules/templates/settings.ts';
+import { negativeListDetectors } from '../rules/detectors/index.ts';
+import { integrityDetectors } from '../rules/integrity/index.ts';
+import { ruleCatalogue } from '../rules/rule-codes.ts';
+import { defineCommand } from './commands.ts';
+
+const usage = `Usage: gongche rules replay --from DATE --to DATE [options]
+
+Evaluates the stored positions of a period again with the current places, trip orders,
+templates and settings, each vehicle from an empty state at the start of the period. Alerts
+are merged by key into the stored ones, so a replay over what the running platform already
+evaluated adds no duplicates; a changed setting shows as new alerts. The period's trips are
+replaced by the replay's. The running platform's own evaluation is not affected.
+
+Options:
+  --from DATE        first day, YYYY-MM-DD in the rules' time zone (Asia/Shanghai unless set),
+                     or an ISO 8601 time with offset such as 2026-03-02T08:00+08:00
+  --to DATE          last day (included), or an ISO 8601 time (excluded)
+  --vehicle ID|PLATE only this vehicle
+  --dry-run          list the alerts the replay finds; store nothing
+  --data-dir DIR     folder of the database file (default: ./data, or GONGCHE_DATA_DIR)`;
+
+const isoWithOffset = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const dayMs = 86_400_000;
+
+/** Parses --from or --to: a local date (a whole day; --to includes it) or an ISO time with offset. Returns UTC ms. */
+export function parseReplayBound(text: string | undefined, option: '--from' | '--to', clock: LocalClock): number {
+  if (!text) throw invalid(`Missing ${option}: give a date YYYY-MM-DD or an ISO 8601 time with offset, e.g. ${option} 2026-03-02`);
+  if (isCalendarDate(text)) {
+    if (option === '--from') return clock.startOfDate(text);
+    const next = new Date(Date.parse(`${text}T00:00:00Z`) + dayMs).toISOString().slice(0, 10);
+    return clock.startOfDate(next);
+  }
+  if (isoWithOffset.test(text) && Number.isFinite(Date.parse(text))) return Date.parse(text);
+  throw invalid(`Invalid ${option} ${text}: expected a date YYYY-MM-DD (${clock.timeZone}) or an ISO 8601 time with offset such as 2026-03-02T08:00+08:00`, text);
+}
+
+/** Finds a vehicle by id or plate. */
+async function findVehicle(db: Kysely<Database>, text: string): Promise<{ id: number; plate: string }> {
+  const byId = /^\d+$/.test(text) ? await db.selectFrom('vehicles').select(['id', 'plate']).where('id', '=', Number(text)).executeTakeFirst() : undefined;
+  const vehicle = byId ?? (await db.selectFrom('vehicles').select(['id', 'plate']).where('plate', '=', text.trim()).executeTakeFirst());
+  if (!vehicle) throw notFound('Vehicle', `${text} (give a vehicle id or its plate as registered, e.g. 新Q12345)`);
+  return vehicle;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+defineCommand({
+  path: ['rules', 'replay'],
+  summary: 're-evaluate stored positions of a period',
+  usage,
+  async run(args) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { from: { type: 'string' }, to: { type: 'string' }, vehicle: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, 'data-dir': { type: 'string' } },
+      strict: true,
+      allowPositionals: true,
+    });
+    if (positionals.length > 0) throw invalid(`Unexpected argument ${positionals[0]}: rules replay takes only options, see "gongche rules replay --help"`, positionals[0]);
+    const config = defaultConfig();
+    const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : config.dataDir;
+    return withExistingStore(dataDir, async (store) => {
+      const settings = await loadRuleSettings(store.db);
+      const clock = new LocalClock(settings.timeZone);
+      const from = parseReplayBound(values.from, '--from', clock);
+      const to = parseReplayBound(values.to, '--to', clock);
+      if (from >= to) throw invalid(`Invalid period: --from ${values.from} is not before --to ${values.to}`, { from: values.from, to: values.to });
+      const vehicle = values.vehicle === undefined ? undefined : await findVehicle(store.db, values.vehicle);
+      attachKeyring(store, readToolMasterKey(config.encryption, dataDir), config.encryption);
+
+      const detectors = [...negativeListDetectors, ...integrityDetectors] as Detector<unknown, unknown>[];
+      const logger = createLogger({ level: process.env.GONGCHE_LOG_LEVEL ?? 'warn' });
+      const save = !values['dry-run'];
+      const result = await replayHistory(store, { from, to, vehicleId: vehicle?.id, detectors, logger, save });
+
+      const plates = new Map((await store.db.selectFrom('vehicles').select(['id', 'plate']).execute()).map((v) => [v.id, v.plate]));
+      console.log(`Replayed ${iso(from)} to ${iso(to)}${vehicle ? ` for ${vehicle.plate}` : ''}: ${result.positions} positions of ${result.vehicles} vehicles, ${result.trips} trips, ${result.alerts.length} alerts.`);
+      for (const alert of result.alerts) {
+        console.log(`  ${alert.rule.padEnd(26)} ${plates.get(alert.vehicleId) ?? alert.vehicleId}  ${iso(alert.start)} .. ${iso(alert.end)}  ${ruleCatalogue[alert.rule].zh}${alert.late ? '  (late)' : ''}`);
+      }
+      console.log(save ? `Stored: ${result.created} new alerts, ${result.alerts.length - result.created} merged into existing ones; trips of the period replaced.` : 'Dry run: nothing was stored.');
+      return 0;
+    });
+  },
+});
