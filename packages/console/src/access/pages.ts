@@ -27,7 +27,7 @@ export function mayOpen(role: Role | undefined, access: PageAccess): boolean {
   return access.capability === undefined || can(role, access.capability);
 }
 
-/** The first page a role lands on after log-in. */
+/** Returns the first page a role lands on after log-in. */
 export function homePage(role: Role): PageName | 'welcome' {
   const order: PageName[] = ['dashboard', 'workOrders', 'reviews', 'registration', 'audit', 'users'];
   return order.find((page) => mayOpen(role, pageAccess[page])) ?? 'welcome';
