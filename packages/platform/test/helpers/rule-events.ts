@@ -83,21 +83,29 @@ export function scenarioInputs(scenario: Omit<EngineScenario, 'fixes'>): EngineI
   });
 }
 
+const tripIds = new Map<string, number>();
+
+/** Returns the same id for the same vehicle and start, as the store's upsert of trips does. */
+function tripIdOf(vehicleId: number, start: number): number {
+  const key = `${vehicleId}|${start}`;
+  if (!tripIds.has(key)) tripIds.set(key, tripIds.size + 1);
+  return tripIds.get(key)!;
+}
+
 /** Runs the engine over one vehicle's fixes in memory, without a store: every event, alert, trip and checkpoint it produces. */
 export function runEngine(scenario: EngineScenario): EngineRun {
   const vehicle = scenario.vehicle ?? testVehicle;
   const inputs = scenarioInputs(scenario);
   const facts: BatchFacts = emptyFacts();
-  facts.orders.set(vehicle.id, [...(scenario.orders ?? [])]);
+  facts.orders.set(vehicle.id, (scenario.orders ?? []).filter((o) => o.vehicleId === vehicle.id));
   if (scenario.driverReports) facts.driverReports.set(vehicle.id, [...scenario.driverReports]);
   for (const entry of scenario.roster ?? []) facts.roster.add(entry);
   const run: EngineRun = { events: [], alerts: [], trips: [], checkpoints: [], state: scenario.state ?? newVehicleState(), inputs };
-  let tripId = 0;
   const evaluator = new VehicleEvaluator(setupVehicle(inputs, facts, vehicle), {
     alert: (draft) => run.alerts.push(draft),
     trip: (record) => {
       run.trips.push(record);
-      return ++tripId;
+      return tripIdOf(record.vehicleId, record.trip.start);
     },
     checkpoint: (_vehicleId, time, positionId, state) => run.checkpoints.push({ time, positionId, state }),
     event: (event) => run.events.push(event),
@@ -113,7 +121,7 @@ export function runEngine(scenario: EngineScenario): EngineRun {
 export function ruleContext(scenario: Omit<EngineScenario, 'fixes'> = {}): RuleContext {
   const vehicle = scenario.vehicle ?? testVehicle;
   const facts = emptyFacts();
-  facts.orders.set(vehicle.id, [...(scenario.orders ?? [])]);
+  facts.orders.set(vehicle.id, (scenario.orders ?? []).filter((o) => o.vehicleId === vehicle.id));
   for (const entry of scenario.roster ?? []) facts.roster.add(entry);
   return setupVehicle(scenarioInputs(scenario), facts, vehicle).context;
 }

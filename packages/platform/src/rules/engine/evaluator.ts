@@ -6,7 +6,7 @@ import type { AlertDraft, RuleEvent, RuleFix, StopFact, TripFact } from './types
 import type { VehicleSetup } from './context.ts';
 import type { DriverReport } from './facts.ts';
 import { matchStopPlaces } from './stop-places.ts';
-import { tripVerdict, type VerdictReason } from './verdict.ts';
+import { orderSearchMs, tripVerdict, type VerdictReason } from './verdict.ts';
 import { compareKeys, sampleFrame, type DwellTrack, type StoredStop, type VehicleRuleState } from './state.ts';
 
 /** A trip the engine decided, to be stored. */
@@ -236,7 +236,7 @@ export class VehicleEvaluator {
       rawFrameIds: [...progress.headFrames, ...progress.tailFrames],
       driverCards,
     };
-    const orders = context.ordersBetween(progress.start - graceMs, end + graceMs);
+    const orders = context.ordersBetween(progress.start - orderSearchMs, end + orderSearchMs);
     const judged = tripVerdict(base, { orders, unitDriverCards: context.unitDriverCards, homePlaces: context.homePlaces, graceMs });
     const trip: TripFact = { ...base, order: judged.order, verdict: judged.verdict, tripId: null };
     const late = progress.late || track.late;

@@ -24,7 +24,7 @@ export interface VerdictInput {
 }
 
 export interface VerdictContext {
-  /** Approved orders of the vehicle overlapping the trip, grace included. */
+  /** Approved orders of the vehicle within orderSearchMs of the trip. */
   orders: readonly TripOrderFact[];
   unitDriverCards: ReadonlySet<string>;
   homePlaces: readonly Place[];
@@ -39,9 +39,12 @@ export interface Verdict {
 
 const overlapMs = (order: TripOrderFact, trip: VerdictInput) => Math.min(order.end, trip.end) - Math.max(order.start, trip.start);
 
-/** The order that covers the trip best: the largest overlap, then the lowest id. */
-function bestOrder(trip: VerdictInput, orders: readonly TripOrderFact[], graceMs: number): TripOrderFact | null {
-  const candidates = orders.filter((o) => o.start - graceMs <= trip.end && o.end + graceMs >= trip.start);
+/** Orders this far before or after a trip still count as its orders, so that a trip at another time of the day is judged outside the window, not without an order. */
+export const orderSearchMs = 12 * 3_600_000;
+
+/** The order that covers the trip best: the largest overlap (negative: the smallest gap), then the lowest id. */
+function bestOrder(trip: VerdictInput, orders: readonly TripOrderFact[]): TripOrderFact | null {
+  const candidates = orders.filter((o) => o.start - orderSearchMs <= trip.end && o.end + orderSearchMs >= trip.start);
   candidates.sort((a, b) => overlapMs(b, trip) - overlapMs(a, trip) || a.id - b.id);
   return candidates[0] ?? null;
 }
@@ -65,12 +68,13 @@ function endsAtDestination(trip: VerdictInput, order: TripOrderFact, homePlaces:
 
 /**
  * Judges a trip against the vehicle's approved orders. Checks run from the most basic to the most
- * specific and the first failure is the verdict: no order at all, then the order's time window,
+ * specific and the first failure is the verdict: no order within 12 hours, then the time window
+ * of the order closest to the trip (with graceMs either side),
  * then a driver card not registered to the unit, then leaving the prefecture without out-of-area
  * approval, then ending off the order's destinations.
  */
 export function tripVerdict(trip: VerdictInput, context: VerdictContext): Verdict {
-  const order = bestOrder(trip, context.orders, context.graceMs);
+  const order = bestOrder(trip, context.orders);
   if (!order) return { verdict: 'no_order', reason: 'no_approved_order', order: null };
   const judged = (reason: VerdictReason): Verdict => ({ verdict: verdictReasons[reason], reason, order });
   if (trip.start < order.start - context.graceMs) return judged('started_before_window');
