@@ -157,21 +157,27 @@ function readRow(row: OrderFileRow, index: NameIndex, lookups: OrderLookups, opt
   return errors.length > before ? null : { input, unitId: vehicle!.unitId, status };
 }
 
-/** Reports order numbers repeated in the file or already stored for the same unit. */
-async function duplicateRefs(db: Kysely<Database>, rows: { row: OrderFileRow; read: ReadRow }[], errors: ImportError[]) {
+/** An order number of a row and the unit of the row's vehicle, when the plate is known. */
+interface RowRef {
+  row: number;
+  ref: string;
+  unitId: number | null;
+}
+
+/** Reports order numbers repeated in the file (bad rows included) or already stored for the same unit. */
+async function duplicateRefs(db: Kysely<Database>, refs: RowRef[], errors: ImportError[]) {
   const seen = new Map<string, number>();
-  for (const { row, read } of rows) {
-    const ref = read.input.externalRef;
-    if (ref === null) continue;
-    const key = `${read.unitId}\u0000${ref}`;
+  for (const { row, ref, unitId } of refs) {
+    const key = `${unitId ?? ''}\u0000${ref}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      errors.push({ row: row.rowNumber, column: orderHeadings.externalRef, value: ref, reason: `repeats the order number of row ${first}` });
+      errors.push({ row, column: orderHeadings.externalRef, value: ref, reason: `repeats the order number of row ${first}` });
       continue;
     }
-    seen.set(key, row.rowNumber);
-    const stored = await db.selectFrom('trip_orders').select('id').where('unit_id', '=', read.unitId).where('external_ref', '=', ref).executeTakeFirst();
-    if (stored) errors.push({ row: row.rowNumber, column: orderHeadings.externalRef, value: ref, reason: `already imported as trip order ${stored.id}` });
+    seen.set(key, row);
+    if (unitId === null) continue;
+    const stored = await db.selectFrom('trip_orders').select('id').where('unit_id', '=', unitId).where('external_ref', '=', ref).executeTakeFirst();
+    if (stored) errors.push({ row, column: orderHeadings.externalRef, value: ref, reason: `already imported as trip order ${stored.id}` });
   }
 }
 
@@ -185,12 +191,16 @@ export async function importOrders(db: Kysely<Database>, rows: OrderFileRow[], o
   const index = indexByName(lookups);
   const errors: ImportError[] = [];
   const read: { row: OrderFileRow; read: ReadRow }[] = [];
+  const refs: RowRef[] = [];
   for (const row of rows) {
     const result = readRow(row, index, lookups, options, errors);
     if (result) read.push({ row, read: result });
+    const ref = text(row.values.externalRef)?.trim();
+    const plate = text(row.values.plate);
+    if (ref) refs.push({ row: row.rowNumber, ref, unitId: plate === undefined ? null : (index.vehiclesByPlate.get(normalisePlate(plate))?.unitId ?? null) });
   }
   if (rows.length === 0) errors.push({ row: 0, column: '', value: null, reason: 'the file has a header but no data rows' });
-  await duplicateRefs(db, read, errors);
+  await duplicateRefs(db, refs, errors);
   errors.sort((a, b) => a.row - b.row);
   const approved = read.filter((r) => r.read.status === 'approved').length;
   if (errors.length > 0 || options.dryRun) return { imported: false, orders: read.length, approved, errors, ids: [] };
