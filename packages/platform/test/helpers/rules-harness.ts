@@ -37,6 +37,8 @@ export interface RulesHarness {
   platform: Platform;
   dir: string;
   config: Config;
+  /** The store's master key (hex), for command-line tools run against the folder (GONGCHE_MASTER_KEY). */
+  masterKey: string;
   db: Platform['store']['db'];
   /** Alerts the engine reported as saved since the start, created or merged, in order. */
   saved: SavedAlertMessage[];
@@ -142,6 +144,7 @@ export async function startRulesHarness(options: HarnessOptions = {}): Promise<R
     },
     dir,
     config,
+    masterKey,
     get db() {
       return platform.store.db;
     },
