@@ -68,6 +68,8 @@ export interface DraftInput {
   severity: Severity;
   facts: AlertDraft['facts'];
   evidence: Partial<Omit<AlertEvidence, 'positionRange'>>;
+  /** Device-time range of the evidence positions when it is wider than the finding, such as the whole rest behind one night. */
+  range?: { from: number; to: number };
 }
 
 /** Builds an alert draft whose merge key is the rule code, the vehicle and the subject. */
@@ -84,7 +86,7 @@ export function draft(input: DraftInput): AlertDraft {
     late: false,
     facts: input.facts,
     evidence: {
-      positionRange: { vehicleId: vehicle.id, from: input.start, to: input.end },
+      positionRange: { vehicleId: vehicle.id, from: input.range?.from ?? input.start, to: input.range?.to ?? input.end },
       positionIds: input.evidence.positionIds ?? [],
       rawFrameIds: (input.evidence.rawFrameIds ?? []).slice(0, maxEvidenceIds),
       placeId: input.evidence.placeId ?? null,

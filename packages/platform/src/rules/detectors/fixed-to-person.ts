@@ -103,6 +103,7 @@ function recordNight(state: FixedToPersonState, rest: NightRest, night: { span: 
       spreadM: Math.round(Math.max(...cluster.map((entry) => distanceM(entry.latitude, entry.longitude, current.latitude, current.longitude)))),
     },
     evidence: { ...stopEvidence(rest.stop), placeId: rest.place?.id ?? null },
+    range: { from: Math.min(current.start, rest.stop.start), to: Math.max(night.overlap.end, rest.stop.end) },
   });
   return { state: { ...state, spots, series: [...series.filter((entry) => entry !== ongoing), current] }, alerts: [alert] };
 }

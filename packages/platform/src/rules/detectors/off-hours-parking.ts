@@ -66,6 +66,7 @@ function nightAlert(rest: OutsideRest, night: { span: { start: number }; overlap
       restInNightS: Math.round((night.overlap.end - night.overlap.start) / 1000),
     },
     evidence: restEvidence(rest),
+    range: { from: rest.stop.start, to: end },
   });
 }
 
