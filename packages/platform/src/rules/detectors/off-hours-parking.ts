@@ -12,7 +12,7 @@ const code = 'off_hours_parking';
 export const offHoursParkingSettingsSchema = z.strictObject({
   /** A rest outside designated parking that covers at least this much of the night window is reported for that night. */
   minNightRestMin: z.number().min(10).max(24 * 60).default(120),
-  /** A rest outside designated parking with at least this much off-hours time outside the night window is reported. Null turns this check off. */
+  /** A rest outside designated parking with at least this much off-hours time outside the night window, and not spanning a reported night, is reported. Null turns this check off. */
   offHoursRestMin: z.number().min(30).max(7 * 24 * 60).nullable().default(240),
   /** A rest whose median lies within this distance of a designated parking place is at that place. */
   homeMarginM: z.number().min(0).max(500).default(50),
@@ -125,7 +125,10 @@ function evaluate(rest: OutsideRest, end: number, final: boolean, context: RuleC
     alerts.push(nightAlert(next, night, end, context, settings));
   }
 
-  if (settings.offHoursRestMin !== null && next.offHours !== 'covered' && (final || next.offHours === null)) {
+  // A rest that spans a night is that night's finding: its evening and morning hours are not reported again.
+  const spansNight = next.reportedNights.length > 0 || next.coveredNights.length > 0;
+  const checkOffHours = next.offHours === 'reported' ? final : next.offHours === null && !spansNight;
+  if (settings.offHoursRestMin !== null && checkOffHours) {
     const offHoursMs = offHoursOutsideNightMs(next, end, context);
     if (offHoursMs >= settings.offHoursRestMin * 60_000) {
       if (next.offHours === null && covered(next.stop.start, end, context, settings)) next = { ...next, offHours: 'covered' };

@@ -106,10 +106,15 @@ describe('off_hours_parking', () => {
     const { keys, alerts } = runDetector(detector, stayEvents(context, kashgar.market, beijing('2026-03-13 20:30'), beijing('2026-03-16 09:00'), { everyMin: 30 }), context);
     const nights = keys.filter((key) => key.includes(':night:'));
     assert.equal(nights.length, 3, 'Friday, Saturday and Sunday nights');
-    const rest = merged(alerts).find((alert) => alert.facts.kind === 'off_hours');
-    assert.ok(rest, 'the weekend daytime is an off-hours rest');
-    assert.equal(rest.key, `off_hours_parking:1:rest:${beijing('2026-03-13 20:30')}`);
-    assert.ok((rest.facts.offHoursRestS as number) >= 24 * 3600);
+    assert.equal(keys.length, 3, 'the daytime between the nights is not reported again');
+    assert.equal(merged(alerts).filter((alert) => alert.facts.kind === 'off_hours').length, 0);
+  });
+
+  test('Saturday afternoon into night is two findings', () => {
+    const context = ruleContext({ places });
+    const start = beijing('2026-03-14 14:00');
+    const { keys } = runDetector(detector, stayEvents(context, kashgar.market, start, beijing('2026-03-15 08:30'), { everyMin: 15 }), context);
+    assert.deepEqual(keys, [`off_hours_parking:1:rest:${start}`, `off_hours_parking:1:night:${beijing('2026-03-14 23:00')}`], 'the afternoon reached four hours before the night began');
   });
 
   test('working-hours stop is not off hours', () => {
