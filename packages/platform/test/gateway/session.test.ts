@@ -17,7 +17,7 @@ describe('gateway registration and authentication', () => {
     assert.ok(code.length >= 12);
     const row = await t.store.db.selectFrom('terminals').selectAll().where('phone', '=', '013900000001').executeTakeFirstOrThrow();
     assert.equal(row.auth_code, code);
-    assert.equal(row.terminal_id, 'T0001');
+    assert.equal(row.terminal_id, 'T000001');
     assert.equal(t.gateway.isOnline(row.id), true);
     client.close();
   });

@@ -121,11 +121,14 @@ export class RawTerminal {
     return m.messageId === 0x8001 ? m.body.result : -1;
   }
 
-  /** Registers and authenticates; returns the issued auth code. */
-  async login(plate = '新Q12345'): Promise<string> {
+  /**
+   * Registers and authenticates; returns the issued auth code. The terminal id defaults to one
+   * derived from the phone, because two terminals reporting the same id is a terminal swap.
+   */
+  async login(plate = '新Q12345', terminalId = `T${this.phone.slice(-6)}`): Promise<string> {
     const serial = this.send({
       messageId: 0x0100,
-      body: { layout: this.edition === '2019' ? '2019' : '2013', provinceId: 65, cityId: 3100, manufacturerId: 'GC001', terminalModel: 'GC-T1', terminalId: 'T0001', plateColor: 1, plate },
+      body: { layout: this.edition === '2019' ? '2019' : '2013', provinceId: 65, cityId: 3100, manufacturerId: 'GC001', terminalModel: 'GC-T1', terminalId, plateColor: 1, plate },
     });
     const answer = await this.next((m) => m.messageId === 0x8100 && m.body.replySerial === serial);
     if (answer.messageId !== 0x8100 || answer.body.result !== 0 || !answer.body.authCode) throw new Error(`registration rejected: ${JSON.stringify(answer.body)}`);

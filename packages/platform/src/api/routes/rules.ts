@@ -11,7 +11,7 @@ import { currentUser } from '../authentication.ts';
 import { errorResponses, idParams, isoTime } from '../schemas.ts';
 import { ruleCatalogue, ruleCodes } from '../../rules/rule-codes.ts';
 import { negativeListDetectors } from '../../rules/detectors/index.ts';
-import { integrityDetectors } from '../../rules/integrity/index.ts';
+import { integrityDetectors, integritySweepChecks } from '../../rules/integrity/index.ts';
 import type { Detector } from '../../rules/engine/types.ts';
 import { loadRuleSettings, saveRuleSettings } from '../../rules/templates/settings.ts';
 import { loadTemplateSet, mergeLayers, templateChain } from '../../rules/templates/resolve.ts';
@@ -27,7 +27,7 @@ import {
 } from '../../rules/templates/repository.ts';
 
 const tags = ['rules'];
-const detectors = () => [...negativeListDetectors, ...integrityDetectors] as Detector<unknown, unknown>[];
+const detectors = () => [...negativeListDetectors, ...integrityDetectors, ...integritySweepChecks] as Detector<unknown, unknown>[];
 const appliesNote = 'The running engine reads templates and settings again within 5 seconds; `gongche rules replay` applies them to stored history.';
 
 const contentSchema = z
@@ -118,7 +118,7 @@ export async function ruleRoutes(app: ZodApp, { store }: ApiOptions): Promise<vo
     return {
       items: ruleCodes.map((code) => {
         const detector = registered.find((d) => d.code === code);
-        return { code, ...ruleCatalogue[code], streamDetector: detector !== undefined, defaults: detector?.defaults ?? null };
+        return { code, ...ruleCatalogue[code], streamDetector: detector !== undefined && 'update' in detector, defaults: detector?.defaults ?? null };
       }),
     };
   });

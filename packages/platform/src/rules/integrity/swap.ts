@@ -4,6 +4,7 @@ import type { AlertDraft } from '../engine/types.ts';
 import type { Logger } from '../../logger.ts';
 import { integrityDraft } from './drafts.ts';
 import { saveIntegrityAlerts, type AlertPublisher } from './save.ts';
+import { loadSweepRules } from './sweep-rules.ts';
 
 const code = 'device_swap';
 
@@ -123,11 +124,21 @@ export async function recordSwaps(
   let terminal: RegisteredTerminal | undefined = typeof terminalOrId === 'number' ? undefined : terminalOrId;
   try {
     terminal ??= await deps.db.selectFrom('terminals').select(['id', 'phone', 'vehicle_id', 'terminal_id', 'iccid']).where('id', '=', terminalOrId as number).executeTakeFirstOrThrow();
-    const drafts = await findSwaps(deps.db, terminal, reported, now);
+    const drafts = await enabledOnly(deps, await findSwaps(deps.db, terminal, reported, now));
     if (drafts.length === 0) return;
     deps.logger.warn({ phone: terminal.phone, terminal: terminal.id, reportedTerminalId: reported.terminalId, reportedIccid: reported.iccid, alerts: drafts.length }, 'terminal or SIM swap detected');
     await saveIntegrityAlerts(deps, drafts, now);
   } catch (error) {
     deps.logger.error({ err: error, phone: terminal?.phone, terminal: terminal?.id ?? terminalOrId }, 'terminal swap check failed');
   }
+}
+
+/** Keeps the drafts of vehicles whose templates leave the swap check on. */
+async function enabledOnly(deps: { db: Kysely<Database>; logger: Logger }, drafts: AlertDraft[]): Promise<AlertDraft[]> {
+  if (drafts.length === 0) return drafts;
+  const rules = await loadSweepRules(deps.db, deps.logger);
+  const ids = [...new Set(drafts.map((draft) => draft.vehicleId))];
+  const vehicles = await deps.db.selectFrom('vehicles').select(['id', 'unit_id', 'usage_nature']).where('id', 'in', ids).execute();
+  const enabled = new Set(vehicles.filter((v) => rules.resolve({ id: v.id, unitId: v.unit_id, usageNature: v.usage_nature }).swap).map((v) => v.id));
+  return drafts.filter((draft) => enabled.has(draft.vehicleId));
 }

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
 import type { Logger } from '../../logger.ts';
-import type { RuleVehicle } from '../engine/types.ts';
-import { defaultCalendarTimeZone } from '../calendar.ts';
+import type { Detector, RuleVehicle } from '../engine/types.ts';
+import { loadRuleSettings } from '../templates/settings.ts';
+import { loadTemplateSet, resolveRules } from '../templates/resolve.ts';
 import { neverOnlineCheck, type NeverOnlineSettings } from './never-online.ts';
 import { offlineCheck, type OfflineSettings } from './offline.ts';
+import { swapCheck } from './swap-check.ts';
 import type { MinuteWindow } from './working-time.ts';
 
 /** The sweep checks' settings for one vehicle; null means the check is switched off for it. */
@@ -21,23 +23,26 @@ export interface SweepRules {
   resolve(vehicle: Pick<RuleVehicle, 'id' | 'unitId' | 'usageNature'>): VehicleSweepRules;
 }
 
-/** Working hours of Xinjiang's offices in Beijing time: 10:00-14:00 and 16:00-20:00. */
-export const defaultWorkingHours: readonly MinuteWindow[] = [
-  { start: 10 * 60, end: 14 * 60 },
-  { start: 16 * 60, end: 20 * 60 },
-];
+const checks = [swapCheck, neverOnlineCheck, offlineCheck] as unknown as Detector<unknown, unknown>[];
 
 /**
- * Reads the settings the sweep applies to each vehicle.
- * TODO: read the rule settings (time zone, working hours) and the templates with their vehicle
- * overrides once they are stored. Until then every vehicle gets the checks' defaults.
+ * Reads the rule settings (time zone, working hours) and the templates with their vehicle
+ * overrides, and resolves the sweep checks of a vehicle the way the engine resolves its detectors:
+ * a template may switch a check off or override its settings.
  */
-export async function loadSweepRules(_db: Kysely<Database>, _logger: Logger): Promise<SweepRules> {
-  const rules: VehicleSweepRules = {
-    neverOnline: neverOnlineCheck.defaults,
-    offline: offlineCheck.defaults,
-    swap: true,
-    workingHours: [...defaultWorkingHours],
+export async function loadSweepRules(db: Kysely<Database>, logger: Logger): Promise<SweepRules> {
+  const [settings, templates] = await Promise.all([loadRuleSettings(db), loadTemplateSet(db)]);
+  return {
+    timeZone: settings.timeZone,
+    resolve(vehicle) {
+      const resolved = resolveRules(templates, vehicle, checks, settings, logger);
+      const settingsOf = (code: string) => resolved.detectors.find((entry) => entry.detector.code === code)?.settings ?? null;
+      return {
+        neverOnline: settingsOf(neverOnlineCheck.code) as NeverOnlineSettings | null,
+        offline: settingsOf(offlineCheck.code) as OfflineSettings | null,
+        swap: settingsOf(swapCheck.code) !== null,
+        workingHours: resolved.workingHours,
+      };
+    },
   };
-  return { timeZone: defaultCalendarTimeZone, resolve: () => rules };
 }

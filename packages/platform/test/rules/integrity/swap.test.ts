@@ -13,6 +13,9 @@ import { createTerminal } from '../../../src/registry/terminals.ts';
 import { terminalInput, unitInput, vehicleInput } from '../../../src/registry/schemas.ts';
 import { attachTestKeyring } from '../../helpers/keyring.ts';
 import { RawTerminal } from '../../helpers/gateway-harness.ts';
+import { setVehicleAssignment } from '../../../src/rules/templates/repository.ts';
+import { integrityDetectors, integritySweepChecks } from '../../../src/rules/integrity/index.ts';
+import type { Detector } from '../../../src/rules/engine/types.ts';
 
 let dir: string;
 let store: Store;
@@ -129,6 +132,16 @@ describe('terminal swap at registration', () => {
     assert.equal(alerts[0]!.facts.storedIccid, '89860012345678901234');
     assert.equal(alerts[0]!.facts.reportedIccid, '89860099999999999999');
     assert.equal(alerts[0]!.facts.messageId, '0x0107');
+  });
+
+  test('template switches swap check off', async () => {
+    const { vehicleId } = await addTerminal('013911110008', '新Q20008', { terminalId: 'KS0008' });
+    const checks = [...integrityDetectors, ...integritySweepChecks] as Detector<unknown, unknown>[];
+    await setVehicleAssignment(store.db, vehicleId, { templateId: null, overrides: { detectors: { device_swap: { enabled: false } } } }, checks, null);
+    const client = await RawTerminal.connect(gateway.port, '013911110008');
+    assert.equal(await register(client, 'KS0888', '新Q20008'), 0);
+    client.close();
+    assert.equal((await swapAlerts(vehicleId)).length, 0);
   });
 
   test('unbound terminal raises nothing', async () => {

@@ -13,6 +13,12 @@ import { runIntegritySweep, startIntegritySweep, type SweepDeps } from '../../..
 import { offlineCheck } from '../../../src/rules/integrity/offline.ts';
 import { neverOnlineCheck } from '../../../src/rules/integrity/never-online.ts';
 import { AppError } from '../../../src/errors.ts';
+import { setVehicleAssignment } from '../../../src/rules/templates/repository.ts';
+import { saveRuleSettings } from '../../../src/rules/templates/settings.ts';
+import { integrityDetectors, integritySweepChecks } from '../../../src/rules/integrity/index.ts';
+import type { Detector } from '../../../src/rules/engine/types.ts';
+
+const ruleChecks = [...integrityDetectors, ...integritySweepChecks] as Detector<unknown, unknown>[];
 
 const hour = 3_600_000;
 /** Parses a Beijing wall-clock time (UTC+8) such as '2026-03-09 09:00'. */
@@ -278,6 +284,41 @@ describe('sweep checks settings', () => {
     const rules = { timeZone: 'Asia/Shanghai', resolve: () => ({ neverOnline: null, offline: strict, swap: true, workingHours: [{ start: 600, end: 840 }] }) };
     await runIntegritySweep(deps({ rules }), beijing('2026-03-09 11:30'));
     assert.equal((await alertsOf(vehicleId, 'device_offline')).length, 1, 'an hour and a half offline passes a 1-hour threshold');
+  });
+});
+
+describe('sweep settings from templates', () => {
+  test('vehicle override lowers threshold', async () => {
+    const strict = await addTerminal({ last_seen_at: beijing('2026-03-09 09:00') });
+    const plain = await addTerminal({ last_seen_at: beijing('2026-03-09 09:00') });
+    await setVehicleAssignment(store.db, strict.vehicleId, { templateId: null, overrides: { detectors: { device_offline: { settings: { minOfflineWorkingS: 3_600 } } } } }, ruleChecks, null);
+    await runIntegritySweep(deps(), beijing('2026-03-09 11:30'));
+    assert.equal((await alertsOf(strict.vehicleId, 'device_offline')).length, 1);
+    assert.equal((await alertsOf(plain.vehicleId, 'device_offline')).length, 0);
+  });
+
+  test('vehicle override switches check off', async () => {
+    const { vehicleId } = await addTerminal({ created_at: beijing('2026-03-01 10:00'), last_seen_at: null });
+    await setVehicleAssignment(store.db, vehicleId, { templateId: null, overrides: { detectors: { device_never_online: { enabled: false } } } }, ruleChecks, null);
+    await runIntegritySweep(deps(), beijing('2026-03-09 10:00'));
+    assert.equal((await alertsOf(vehicleId, 'device_never_online')).length, 0);
+  });
+
+  test('working hours come from rule settings', async () => {
+    const { vehicleId } = await addTerminal({ last_seen_at: beijing('2026-03-09 07:00') });
+    await saveRuleSettings(store.db, { workingHours: [{ start: '08:00', end: '12:00' }] }, null);
+    await runIntegritySweep(deps(), beijing('2026-03-09 12:30'));
+    const [alert] = await alertsOf(vehicleId, 'device_offline');
+    assert.ok(alert, 'four hours of the configured 08:00-12:00 morning');
+    assert.equal(JSON.parse(alert.facts).offlineWorkingS, 4 * 3_600);
+  });
+
+  test('bad sweep setting rejected in template', async () => {
+    const { vehicleId } = await addTerminal();
+    await assert.rejects(
+      setVehicleAssignment(store.db, vehicleId, { templateId: null, overrides: { detectors: { device_offline: { settings: { minOfflineWorkingS: 1 } } } } }, ruleChecks, null),
+      (error: unknown) => error instanceof AppError && error.code === 'GONGCHE_ERR_VALIDATION' && /minOfflineWorkingS/.test(error.message),
+    );
   });
 });
 
