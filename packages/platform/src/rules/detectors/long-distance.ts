@@ -9,9 +9,11 @@ const code = 'long_distance';
 export const longDistanceSettingsSchema = z.strictObject({
   /**
    * Straight-line distance from the vehicle's designated parking beyond which a trip is long
-   * distance even inside the boundary. Null leaves only the prefecture boundary. 350 km covers
-   * the whole of Kashgar Prefecture from Kashgar city, so a unit in the city is only reported
-   * for leaving the prefecture.
+   * distance even inside the boundary. Null leaves only the prefecture boundary. From Kashgar
+   * city every county seat of the prefecture lies within 230 km (Bachu, the farthest, about
+   * 222 km). So 350 km reports no trip to a county seat, yet still catches a journey to Urumqi
+   * (about 1,080 km) where no prefecture_boundary place is loaded. The remote south of Taxkorgan
+   * and Yecheng counties lies farther than 350 km, so units there should raise it.
    */
   radiusKm: z.number().min(10).max(5_000).nullable().default(350),
   /** An out-of-area order's window widened by this many minutes on both sides still covers a trip. */
