@@ -16,6 +16,8 @@ type Fleet = Awaited<ReturnType<typeof insertFleetVehicle>> & { alarmId: number;
 let h: Harness;
 let own: Fleet;
 let other: Fleet;
+/** A driver and a pending trip order of the other unit. */
+let otherFacts: { driverId: number; orderId: number };
 const tokens = new Map<Role, string>();
 const range = 'from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z';
 
@@ -44,10 +46,27 @@ async function fleetWithAlarm(unit: string, plate: string, phone: string): Promi
   return { ...ids, alarmId: alarm.id, alertId: alert.id };
 }
 
+async function driverAndOrder(fleet: Fleet): Promise<{ driverId: number; orderId: number }> {
+  const now = Date.now();
+  const driver = await h.store.db
+    .insertInto('drivers')
+    .values({ unit_id: fleet.unitId, name: '权限测试司机', ic_card_number: `QC-${fleet.unitId}`, phone: null, licence_number: null, licence_class: null, active: 1, created_at: now, updated_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const order = await h.store.db
+    .insertInto('trip_orders')
+    .values({ unit_id: fleet.unitId, vehicle_id: fleet.vehicleId, driver_id: driver.id, applicant: '张三', purpose: '权限测试', start_at: now, end_at: now + 3600_000, out_of_area: 0, holiday_use: 0, status: 'pending', decided_by: null, decided_at: null, decision_comment: null, external_ref: null, created_by: null, created_at: now, updated_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await h.store.db.insertInto('trip_order_destinations').values({ order_id: order.id, seq: 0, place_id: null, name: '喀什市', latitude: 39.47, longitude: 75.99, radius_m: 500 }).execute();
+  return { driverId: driver.id, orderId: order.id };
+}
+
 before(async () => {
   h = await startHarness();
   own = await fleetWithAlarm('喀什地区权限测试单位甲', '新Q30001', '013930000001');
   other = await fleetWithAlarm('喀什地区权限测试单位乙', '新Q30002', '013930000002');
+  otherFacts = await driverAndOrder(other);
   for (const role of roleOrder) {
     const unitId = role === 'unit_supervisor' || role === 'unit_operator' ? own.unitId : undefined;
     tokens.set(role, await h.loginAs(role, unitId === undefined ? {} : { unitId }));
@@ -57,9 +76,10 @@ after(async () => h.close());
 
 interface Case {
   name: string;
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   url: () => string;
-  payload?: object;
+  /** A body, or a function that builds it once the fixtures exist. */
+  payload?: object | (() => object);
   /** Expected status per role, in roleOrder. */
   expect: number[];
 }
@@ -90,6 +110,19 @@ const cases: Case[] = [
   { name: 'explain other alert', method: 'POST', url: () => `/api/alerts/${other.alertId}/explain`, payload: { text: '说明' }, expect: [403, 403, 404, 404, 403, 403, 403, 403, 403] },
   // Only bureau_admin decides; it dismisses first, so no later role changes the state.
   { name: 'dismiss other alert', method: 'POST', url: () => `/api/alerts/${other.alertId}/dismiss`, payload: { reason: '误报' }, expect: [200, 403, 403, 403, 403, 403, 403, 403, 403] },
+  { name: 'list places', method: 'GET', url: () => '/api/places', expect: [200, 200, 200, 200, 403, 403, 403, 403, 403] },
+  { name: 'create place', method: 'POST', url: () => '/api/places', payload: { name: '权限测试酒店', category: 'hotel', shape: { kind: 'circle', latitude: 39.47, longitude: 75.99, radiusM: 50 } }, expect: [201, 403, 403, 403, 403, 403, 403, 403, 403] },
+  { name: 'list orders', method: 'GET', url: () => '/api/orders', expect: [200, 200, 200, 200, 403, 403, 403, 403, 403] },
+  { name: 'get other order', method: 'GET', url: () => `/api/orders/${otherFacts.orderId}`, expect: [200, 200, 404, 404, 403, 403, 403, 403, 403] },
+  // Only bureau_admin approves it; unit_operator lacks orders.approve, so it gets 403 before the lookup.
+  { name: 'approve other order', method: 'POST', url: () => `/api/orders/${otherFacts.orderId}/approve`, payload: {}, expect: [200, 403, 404, 403, 403, 403, 403, 403, 403] },
+  { name: 'order own vehicle', method: 'POST', url: () => '/api/orders', payload: () => ({ vehicleId: own.vehicleId, applicant: '张三', purpose: '开会', start: '2025-05-06T09:00:00+08:00', end: '2025-05-06T10:00:00+08:00', destinations: [{ name: '喀什市', latitude: 39.47, longitude: 75.99 }] }), expect: [201, 403, 201, 201, 403, 403, 403, 403, 403] },
+  { name: 'list drivers', method: 'GET', url: () => '/api/drivers', expect: [200, 200, 200, 200, 403, 403, 403, 403, 403] },
+  { name: 'get other driver', method: 'GET', url: () => `/api/drivers/${otherFacts.driverId}`, expect: [200, 200, 404, 404, 403, 403, 403, 403, 403] },
+  { name: 'patch other driver', method: 'PATCH', url: () => `/api/drivers/${otherFacts.driverId}`, payload: { phone: '13800000000' }, expect: [200, 403, 404, 404, 403, 403, 403, 403, 403] },
+  { name: 'list duty rosters', method: 'GET', url: () => '/api/duty-rosters', expect: [200, 200, 200, 200, 403, 403, 403, 403, 403] },
+  { name: 'calendar status', method: 'GET', url: () => '/api/calendar/status', expect: [200, 200, 200, 200, 403, 403, 403, 403, 403] },
+  { name: 'set calendar day', method: 'PUT', url: () => '/api/calendar/days/2026-07-02', payload: { kind: 'holiday', name: '权限测试' }, expect: [200, 403, 403, 403, 403, 403, 403, 403, 403] },
   { name: 'list users', method: 'GET', url: () => '/api/users', expect: [403, 403, 403, 403, 403, 403, 200, 403, 403] },
   { name: 'create user', method: 'POST', url: () => '/api/users', payload: { username: 'matrix.user', role: 'inspector' }, expect: [403, 403, 403, 403, 403, 403, 201, 403, 403] },
   { name: 'read audit log', method: 'GET', url: () => '/api/audit', expect: [403, 403, 403, 403, 403, 403, 403, 403, 200] },
@@ -99,7 +132,7 @@ describe('access matrix', () => {
   for (const c of cases) {
     roleOrder.forEach((role, index) => {
       test(`${c.name} as ${role} answers ${c.expect[index]}`, async () => {
-        const response = await h.app.inject({ method: c.method, url: c.url(), headers: bearer(tokens.get(role)!), ...(c.payload && { payload: c.payload }) });
+        const response = await h.app.inject({ method: c.method, url: c.url(), headers: bearer(tokens.get(role)!), ...(c.payload && { payload: typeof c.payload === 'function' ? c.payload() : c.payload }) });
         assert.equal(response.statusCode, c.expect[index], response.body);
         if (response.statusCode === 403) assert.equal(errorCode(response), 'GONGCHE_ERR_FORBIDDEN');
         if (response.statusCode === 404) assert.equal(errorCode(response), 'GONGCHE_ERR_NOT_FOUND');
