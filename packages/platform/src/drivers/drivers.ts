@@ -1,8 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { DriverTable } from '../store/schema-rule-facts.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import { isUniqueViolation } from '../store/sqlite-errors.ts';
+import { likePattern } from '../places/repository.ts';
 
 export interface DriverInput {
   unitId: number;
@@ -106,7 +107,7 @@ export async function listDrivers(db: Kysely<Database>, filter: DriverFilter): P
   if (filter.active !== undefined) query = query.where('active', '=', filter.active ? 1 : 0);
   if (filter.search) {
     const search = filter.search;
-    query = query.where((eb) => eb.or([eb('name', 'like', `%${search.replace(/[\\%_]/g, '')}%`), eb('ic_card_number', '=', search)]));
+    query = query.where((eb) => eb.or([sql<boolean>`name like ${likePattern(search)} escape '\\'`, eb('ic_card_number', '=', search)]));
   }
   return (await query.orderBy('unit_id').orderBy('name').execute()).map(toDriverView);
 }
