@@ -19,7 +19,18 @@ export const templateContent = z.strictObject({
 });
 export type TemplateContent = z.infer<typeof templateContent>;
 
-function fail(what: string, issues: { path: PropertyKey[]; message: string }[], value: unknown): never {
+type Issue = { path: PropertyKey[]; message: string; code?: string; keys?: string[] };
+
+/** Names an unknown key by its path, with the names allowed under detectors. */
+function explained(issue: Issue): Issue {
+  if (issue.code !== 'unrecognized_keys' || !issue.keys?.length) return issue;
+  const underDetectors = issue.path.length === 1 && issue.path[0] === 'detectors';
+  const message = underDetectors ? `unknown rule code; expected one of ${ruleCodes.join(', ')}` : 'unknown name; check its spelling';
+  return { path: [...issue.path, issue.keys[0]!], message };
+}
+
+function fail(what: string, raw: Issue[], value: unknown): never {
+  const issues = raw.map(explained);
   const first = issues[0]!;
   const path = first.path.map(String).join('.');
   throw invalid(`Invalid ${what} at ${path || '(root)'}: ${first.message}`, value, issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
@@ -32,7 +43,7 @@ function fail(what: string, issues: { path: PropertyKey[]; message: string }[], 
  */
 export function parseTemplateContent(input: unknown, detectors: readonly Detector<unknown, unknown>[], what: string): TemplateContent {
   const parsed = templateContent.safeParse(input);
-  if (!parsed.success) fail(what, parsed.error.issues, input);
+  if (!parsed.success) fail(what, parsed.error.issues as Issue[], input);
   const content = parsed.data;
   for (const [code, entry] of Object.entries(content.detectors ?? {})) {
     if (!entry?.settings) continue;

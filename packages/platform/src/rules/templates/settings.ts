@@ -74,8 +74,10 @@ export function applySettingsChange(current: RuleSettings, change: unknown): Rul
   const parsed = ruleSettingsChange.safeParse(change);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
-    const path = first.path.join('.');
-    throw invalid(`Invalid rule setting ${path || '(body)'}: ${first.message}`, change, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    const unknownKey = first.code === 'unrecognized_keys' ? first.keys[0] : undefined;
+    const path = [...first.path, ...(unknownKey === undefined ? [] : [unknownKey])].join('.');
+    const message = unknownKey === undefined ? first.message : `unknown setting; expected one of ${Object.keys(defaultRuleSettings).join(', ')}`;
+    throw invalid(`Invalid rule setting ${path || '(body)'}: ${message}`, change, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   }
   return checkSettings({ ...current, ...(parsed.data as Partial<RuleSettings>) });
 }
