@@ -17,7 +17,7 @@ export function assertYear(year: number): void {
   if (!Number.isInteger(year) || year < 2000 || year > 2100) throw invalid(`Invalid year ${year}: expected a year from 2000 to 2100`, year);
 }
 
-/** The holiday and adjusted-working-day rows of one year, by date. */
+/** Lists the holiday and adjusted-working-day rows of one year, by date. */
 export async function listYear(db: Kysely<Database>, year: number): Promise<CalendarYear> {
   assertYear(year);
   const [first, last] = yearRange(year);
@@ -56,9 +56,9 @@ export interface CalendarStatus {
 }
 
 /**
- * Years without a holiday schedule among the checked ones (default: this year and next).
- * A missing current or past year is critical, because its holidays are unknown to the rules
- * today; next year is critical from December on, a warning before.
+ * Reports the years without a holiday schedule among the checked ones (default: this year and
+ * next). A missing current or past year is critical because its holidays are unknown to the rules
+ * today. A missing next year is a warning before December and critical from December on.
  */
 export async function calendarStatus(db: Kysely<Database>, timeZone: string, now = Date.now(), range?: { from: number; to: number }): Promise<CalendarStatus> {
   const today = localDate(now, timeZone);

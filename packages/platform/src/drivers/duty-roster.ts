@@ -47,7 +47,7 @@ export async function getRosterEntry(db: Kysely<Database>, id: number): Promise<
   return toView(row);
 }
 
-/** Every date from `from` to `to` inclusive (YYYY-MM-DD); throws on bad or reversed dates and on more than maxRosterDays. */
+/** Lists every date from `from` to `to` inclusive (YYYY-MM-DD); throws on bad or reversed dates and on more than maxRosterDays. */
 export function datesBetween(from: string, to: string): string[] {
   for (const date of [from, to]) if (!isCalendarDate(date)) throw invalid(`Invalid date ${date}: expected YYYY-MM-DD`, date);
   if (to < from) throw invalid(`Invalid date range ${from}..${to}: the last date is before the first`, { from, to });

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DriverIdentity } from '@gongche/jt808';
 import type { Database } from '../store/schema.ts';
 
-/** The columns a 0x0702 report is stored with; the driver's ID card number stays only in the sealed frame. */
+/** Builds the row a 0x0702 report is stored as. The driver's ID card number stays only in the sealed frame. */
 export function driverReportRow(body: DriverIdentity, ids: { terminalId: number; vehicleId: number | null; rawFrameId: number }, receivedAt: number) {
   const inserted = body.state === 1;
   const card = body.qualificationCode?.trim();

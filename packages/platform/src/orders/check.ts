@@ -86,7 +86,7 @@ function windowProblems(input: OrderInput): OrderProblem[] {
 
 function vehicleProblems(input: OrderInput, lookups: OrderLookups, scope: OrderScope): OrderProblem[] {
   const vehicle = lookups.vehicles.get(input.vehicleId);
-  // A vehicle outside the scope gets the same answer as a missing one, so ids of other units leak nothing.
+  // A vehicle outside the scope gets the same error as a missing one, so ids of other units leak nothing.
   if (!vehicle || !inOrderScope(scope, vehicle.unitId)) {
     return [{ field: 'vehicleId', value: String(input.vehicleId), reason: 'unknown vehicle: no vehicle with this id among the vehicles of your unit(s); trips may be ordered only for your own units\' vehicles' }];
   }

@@ -16,7 +16,7 @@ function zoneOffsetMs(instant: number, timeZone: string): number {
   return (match[1] === '-' ? -minutes : minutes) * 60_000;
 }
 
-/** The UTC instant of a wall-clock time in a time zone; fields as in Date.UTC (month from 0). */
+/** Converts a wall-clock time in a time zone to its UTC instant; fields as in Date.UTC (month from 0). */
 export function wallTimeToInstant(year: number, month: number, day: number, hour: number, minute: number, second: number, timeZone: string = defaultCalendarTimeZone): number {
   const asUtc = Date.UTC(year, month, day, hour, minute, second);
   const first = asUtc - zoneOffsetMs(asUtc, timeZone);
@@ -29,7 +29,7 @@ const localPattern = /^(\d{4})[-/年](\d{1,2})[-/月](\d{1,2})日?(?:[ T]+(\d{1,
 /**
  * Reads a time as people write it in trip order files: ISO-8601 with an offset or Z, or a local
  * wall time "2025-05-06 09:30", "2025/5/6 9:30" or "2025年5月6日 9:30" in the given time zone.
- * Returns null when the text is none of these or names a date that does not exist.
+ * Returns null for any other text and for dates that do not exist.
  */
 export function parseOrderTime(text: string, timeZone: string = defaultCalendarTimeZone): number | null {
   const trimmed = text.trim();

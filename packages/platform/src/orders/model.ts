@@ -2,7 +2,7 @@
 export const orderStatuses = ['pending', 'approved', 'rejected', 'cancelled'] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
-/** Longest window of one order; a longer absence needs several orders. */
+/** Maximum length of one order's window in days; a longer absence needs several orders. */
 export const maxOrderDays = 31;
 /** Radius of a point destination that gives none, in metres. */
 export const defaultPointRadiusM = 300;

@@ -6,7 +6,7 @@ import { shapeBox } from '../rules/places.ts';
 import { distanceM } from '../ingest/geo.ts';
 
 /**
- * A circle around a place's shape: the circle itself, or the centre of a polygon's bounding
+ * Returns a circle around a place's shape: the circle itself, or the centre of a polygon's bounding
  * box with the distance to its farthest corner. Rules that need the exact shape use placeId.
  */
 export function enclosingCircle(shape: PlaceShape): { latitude: number; longitude: number; radiusM: number } {

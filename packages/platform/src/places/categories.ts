@@ -48,7 +48,7 @@ export function parseCategory(text: string): PlaceCategory | null {
   return lookup.get(key) ?? lookup.get(key.toLowerCase()) ?? null;
 }
 
-/** The accepted spellings, for error messages. */
+/** Lists the accepted spellings, for error messages. */
 export function categoryHint(): string {
   return placeCategories.map((code) => `${code} (${categoryNames[code]})`).join(', ');
 }

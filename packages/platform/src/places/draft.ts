@@ -14,7 +14,7 @@ export interface PlaceDraft {
 export const maxNameLength = 100;
 /** Largest circle radius accepted, in metres; a larger area should be a polygon. */
 export const maxRadiusM = 100_000;
-/** Most vertices in one place, over all rings; a detailed prefecture boundary has a few thousand. */
+/** Maximum number of vertices in one place, over all rings. A detailed prefecture boundary has a few thousand. */
 export const maxVertices = 100_000;
 
 function vertexCount(shape: PlaceShape): number {

@@ -60,7 +60,7 @@ export function shapeColumns(place: Place) {
   return { shape: JSON.stringify(place.shape), min_lon: minLon, min_lat: minLat, max_lon: maxLon, max_lat: maxLat };
 }
 
-/** Every stored place, in id order, ready for a PlaceIndex. */
+/** Loads every stored place, in id order, ready for a PlaceIndex. */
 export async function loadPlaces(db: Kysely<Database>): Promise<Place[]> {
   const rows = await db.selectFrom('places').selectAll().orderBy('id').execute();
   return rows.map(placeFromRow);

@@ -116,7 +116,7 @@ export async function orderRoutes(app: ZodApp, { store }: ApiOptions): Promise<v
     schema: {
       tags,
       summary: 'Request a trip order for a vehicle of the user\'s unit',
-      description: 'The order starts pending. Problems (end before start, unknown vehicle, driver or place, a vehicle outside the user\'s units) are answered 400 with one detail per field.',
+      description: 'The order starts pending. Problems (end before start, unknown vehicle, driver or place, a vehicle outside the user\'s units) get a 400 response with one detail per field.',
       body: orderInput,
       response: { 201: orderOutput, ...errorResponses },
     },
@@ -155,7 +155,7 @@ export async function orderRoutes(app: ZodApp, { store }: ApiOptions): Promise<v
     schema: {
       tags,
       summary: 'Import trip orders from a CSV or XLSX file (base64)',
-      description: 'Columns 车牌号, 申请人, 事由, 开始时间, 结束时间, 目的地 and optional 单号, 驾驶员, 出区, 节假日用车, 状态. All or nothing: any bad row stores nothing and the answer is 400 GONGCHE_ERR_IMPORT_ROWS with one detail per problem (row, column, value, reason).',
+      description: 'Columns 车牌号, 申请人, 事由, 开始时间, 结束时间, 目的地 and optional 单号, 驾驶员, 出区, 节假日用车, 状态. All or nothing: any bad row stores nothing and the response is 400 GONGCHE_ERR_IMPORT_ROWS with one detail per problem (row, column, value, reason).',
       body: importBody,
       response: { 200: importOutput, ...errorResponses },
     },

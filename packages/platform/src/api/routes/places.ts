@@ -158,7 +158,7 @@ export async function placeRoutes(app: ZodApp, { store }: ApiOptions): Promise<v
     schema: {
       tags,
       summary: 'Import places from a GeoJSON, KML or CSV file (base64)',
-      description: 'All or nothing: any bad row stores nothing and the answer is 400 GONGCHE_ERR_IMPORT_ROWS with one detail per problem (location, field, value, reason).',
+      description: 'All or nothing: any bad row stores nothing and the response is 400 GONGCHE_ERR_IMPORT_ROWS with one detail per problem (location, field, value, reason).',
       body: importBody,
       response: { 200: importOutput, ...errorResponses },
     },

@@ -66,7 +66,7 @@ function readShape(geometry: unknown, radius: string | undefined, defaults: Pars
   return null;
 }
 
-/** The first vertex of a shape as [lon, lat], for the swapped-axes check. */
+/** Returns the first vertex of a shape as [lon, lat], for the swapped-axes check. */
 function firstVertex(shape: PlaceShape): LonLat | undefined {
   if (shape.kind === 'circle') return [shape.longitude, shape.latitude];
   if (shape.kind === 'polygon') return shape.rings[0]?.[0];
