@@ -20,7 +20,7 @@ async function alertsOf(rule: string, vehicleId: number) {
 }
 
 /** Checks that the alert's evidence positions are stored for its vehicle. */
-async function assertEvidenceStored(alert: Selectable<AlertTable>): Promise<void> {
+async function assertEvidenceStored(alert: Pick<Selectable<AlertTable>, 'key' | 'position_ids' | 'vehicle_id'>): Promise<void> {
   const ids = JSON.parse(alert.position_ids) as number[];
   assert.ok(ids.length > 0, `alert ${alert.key} names its positions`);
   const rows = await h.db.selectFrom('positions').select(['id', 'vehicle_id']).where('id', 'in', ids).execute();
