@@ -2,7 +2,7 @@ import L from './leaflet-global.ts';
 import 'leaflet.markercluster';
 import 'leaflet.markercluster/dist/MarkerCluster.css';
 import type { MapSettings, VehicleOverview } from '../api/types.ts';
-import { toDisplay } from './coordinates.ts';
+import { toDisplay, type LatLngTuple } from './coordinates.ts';
 import { vehicleState, type VehicleState } from './vehicle-state.ts';
 
 /** How a vehicle is drawn: its state, or alarm when it has an open emergency alarm. */
@@ -57,10 +57,15 @@ export class VehicleLayer {
     return L.divIcon({ className: '', html: `<div class="vehicle-cluster ${colour} size-${size}">${children.length}</div>`, iconSize: [size, size] });
   }
 
-  /** Shows the vehicles that have a position and pass `visible`; the others are removed. */
+  /**
+   * Shows the vehicles that have a position and pass `visible`; the others are removed. Moved and
+   * recoloured markers are taken out of the cluster group and put back in one batch, because moving
+   * a marker inside the group re-clusters it alone, which for a whole fleet costs seconds.
+   */
   update(vehicles: VehicleOverview[], alarmed: ReadonlySet<number>, visible: (vehicle: VehicleOverview) => boolean): number {
     const seen = new Set<number>();
     const added: L.Marker[] = [];
+    const changed: { entry: Entry; latLng: LatLngTuple | null; selected: boolean }[] = [];
     for (const vehicle of vehicles) {
       const position = vehicle.lastPosition;
       if (!position || !visible(vehicle)) continue;
@@ -77,25 +82,31 @@ export class VehicleLayer {
         added.push(marker);
         continue;
       }
-      if (entry.state !== state) {
-        entry.state = state;
-        this.#states.set(entry.marker, state);
-        entry.marker.setIcon(icon(state, vehicle.id === this.#selected));
-        this.#group.refreshClusters(entry.marker);
-      }
-      if (entry.key !== key) {
-        entry.key = key;
-        entry.marker.setLatLng(latLng);
-      }
+      if (entry.state === state && entry.key === key) continue;
+      const moved = entry.key !== key;
+      entry.state = state;
+      entry.key = key;
+      changed.push({ entry, latLng: moved ? latLng : null, selected: vehicle.id === this.#selected });
     }
+
     const removed: L.Marker[] = [];
     for (const [id, entry] of this.#entries) {
       if (seen.has(id)) continue;
       removed.push(entry.marker);
       this.#entries.delete(id);
     }
-    if (removed.length > 0) this.#group.removeLayers(removed);
-    if (added.length > 0) this.#group.addLayers(added);
+    // When much of the fleet changed, clustering every marker afresh is faster than moving each.
+    const rebuild = changed.length + added.length + removed.length > this.#entries.size / 10;
+    const changedMarkers = changed.map((change) => change.entry.marker);
+    if (rebuild) this.#group.clearLayers();
+    else if (removed.length + changedMarkers.length > 0) this.#group.removeLayers([...removed, ...changedMarkers]);
+    for (const { entry, latLng, selected } of changed) {
+      this.#states.set(entry.marker, entry.state);
+      entry.marker.setIcon(icon(entry.state, selected));
+      if (latLng) entry.marker.setLatLng(latLng);
+    }
+    if (rebuild) this.#group.addLayers([...this.#entries.values()].map((entry) => entry.marker));
+    else if (added.length + changedMarkers.length > 0) this.#group.addLayers([...added, ...changedMarkers]);
     return seen.size;
   }
 
