@@ -5,7 +5,7 @@ import type { SweepCheck } from './sweep-check.ts';
 const code = 'device_swap';
 const schema = z.object({}).strict();
 
-/** The swap check has no settings; a template can only switch it on or off. */
+/** The swap check, which has no settings: a template can only switch it on or off. */
 export const swapCheck: SweepCheck<Record<string, never>> = {
   code,
   defaults: {},

@@ -43,7 +43,7 @@ const sameId = (a: string, b: string) => a.trim().toUpperCase() === b.trim().toU
  * Finds the signs of a terminal or SIM swap in what a terminal reported, before the registry is
  * updated with it. One sign is a terminal id or ICCID other than the one stored for this phone
  * (SIM card). The other is a terminal id that the registry has for another phone, which is
- * raised on both vehicles, because both units must answer for it.
+ * raised on both vehicles, because both units must explain it.
  */
 export async function findSwaps(db: Kysely<Database>, terminal: RegisteredTerminal, reported: ReportedIdentity, now: number): Promise<AlertDraft[]> {
   const vehicle = await vehicleOf(db, terminal.vehicle_id);

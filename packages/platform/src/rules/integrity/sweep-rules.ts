@@ -27,8 +27,8 @@ const checks = [swapCheck, neverOnlineCheck, offlineCheck] as unknown as Detecto
 
 /**
  * Reads the rule settings (time zone, working hours) and the templates with their vehicle
- * overrides, and resolves the sweep checks of a vehicle the way the engine resolves its detectors:
- * a template may switch a check off or override its settings.
+ * overrides. The sweep checks of a vehicle resolve the way the engine resolves its detectors, so a
+ * template may switch a check off or override its settings.
  */
 export async function loadSweepRules(db: Kysely<Database>, logger: Logger): Promise<SweepRules> {
   const [settings, templates] = await Promise.all([loadRuleSettings(db), loadTemplateSet(db)]);
