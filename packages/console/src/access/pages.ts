@@ -17,6 +17,14 @@ export const pageAccess = {
   workOrders: { capability: 'work_orders.read' },
   audit: { roles: ['auditor'] },
   users: { capability: 'users.manage' },
+  alerts: { capability: 'alerts.read' },
+  places: { capability: 'places.read' },
+  orders: { capability: 'orders.read' },
+  drivers: { capability: 'drivers.read' },
+  duty: { capability: 'duty.read' },
+  calendar: { capability: 'calendar.read' },
+  rules: { capability: 'rules.read' },
+  trips: { capability: 'positions.read' },
 } as const satisfies Record<string, PageAccess>;
 
 export type PageName = keyof typeof pageAccess;
