@@ -5,6 +5,7 @@ import { adminSeesVehicles } from './admin-map.ts';
 import { operatorSubmitsForm } from './operator-registration.ts';
 import { installerCompletesWorkOrder } from './installer-work-order.ts';
 import { auditorVerifiesChain } from './auditor-chain.ts';
+import { bureauReviewsAlert } from './admin-alert-review.ts';
 
 // One platform with the demo fleet (24 simulated terminals) serves every role's test; each test
 // gets its own browser profile, so no session carries over.
@@ -51,3 +52,5 @@ test('unit operator submits a registration form', async () => {
 test('installer completes a work order on a phone', () => withBrowser({ width: 390, height: 844 }, (browser) => installerCompletesWorkOrder(server, browser, batchId)));
 
 test('auditor verifies the audit chain', () => withBrowser(undefined, (browser) => auditorVerifiesChain(server, browser)));
+
+test('bureau admin reviews an alert on the map', () => withBrowser(undefined, (browser) => bureauReviewsAlert(server, browser, bureau)));
