@@ -5,6 +5,7 @@ import { adminSeesVehicles } from './admin-map.ts';
 import { operatorSubmitsForm } from './operator-registration.ts';
 import { installerCompletesWorkOrder } from './installer-work-order.ts';
 import { auditorVerifiesChain } from './auditor-chain.ts';
+import { reviewersApproveForm } from './reviews.ts';
 import { bureauReviewsAlert } from './admin-alert-review.ts';
 
 // One platform with the demo fleet (24 simulated terminals) serves every role's test; each test
@@ -12,6 +13,7 @@ import { bureauReviewsAlert } from './admin-alert-review.ts';
 let server: TestServer;
 let bureau: string;
 let batchId: number;
+let operatorUnitId: number | undefined;
 
 before(async () => {
   server = await startServer({
@@ -20,6 +22,7 @@ before(async () => {
       { username: 'admin', role: 'bureau_admin', mustChangePassword: true },
       { username: 'bureau', role: 'bureau_admin' },
       { username: 'installer', role: 'installer' },
+      { username: 'secrecy', role: 'secrecy_reviewer' },
       { username: 'auditor', role: 'auditor', mustChangePassword: true },
     ],
   });
@@ -47,7 +50,10 @@ test('unit operator submits a registration form', async () => {
   const unitId = units.items.find((unit) => unit.name === '中共喀什地委办公室')!.id;
   await server.addUser({ username: 'operator', role: 'unit_operator', unitId });
   await withBrowser(undefined, (browser) => operatorSubmitsForm(server, browser, bureau, unitId));
+  operatorUnitId = unitId;
 });
+
+test('bureau and Secrecy Bureau review the form', () => reviewersApproveForm(server, () => launchBrowser(), bureau, operatorUnitId!));
 
 test('installer completes a work order on a phone', () => withBrowser({ width: 390, height: 844 }, (browser) => installerCompletesWorkOrder(server, browser, batchId)));
 

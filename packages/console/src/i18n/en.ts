@@ -79,7 +79,7 @@ const en: Messages = {
   },
   reviews: {
     pending: 'Waiting for me', all: 'All forms', stage: { preliminary: 'Preliminary review', bureau: 'Bureau review', secrecy: 'Secrecy review' },
-    decision: { approve: 'Approve', reject: 'Reject exemption', return: 'Return for changes' }, give: 'Give opinion', comment: 'Opinion', sealText: 'Seal',
+    decision: { approve: 'Approve', reject: 'Reject exemption', return: 'Return for changes' }, give: 'Give opinion', decisionLabel: 'Decision', comment: 'Opinion', sealText: 'Seal',
     plates: 'Vehicles whose exemption is rejected (none selected: all)', recorded: 'Opinion recorded', installCount: '{count} to install', exemptCount: '{count} exempt',
     commentRequired: 'Write an opinion of at least 2 characters', sealRequired: 'Enter the sealing unit', submittedAt: 'Submitted',
   },

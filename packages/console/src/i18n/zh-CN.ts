@@ -77,7 +77,7 @@ export default {
   },
   reviews: {
     pending: '待我审核', all: '全部登记表', stage: { preliminary: '主管部门初审', bureau: '机关事务管理局审核', secrecy: '保密局会审' },
-    decision: { approve: '同意', reject: '不同意暂不安装', return: '退回修改' }, give: '填写意见', comment: '意见', sealText: '盖章单位',
+    decision: { approve: '同意', reject: '不同意暂不安装', return: '退回修改' }, give: '填写意见', decisionLabel: '审核结论', comment: '意见', sealText: '盖章单位',
     plates: '不同意暂不安装的车辆（不选则为全部）', recorded: '意见已提交', installCount: '安装 {count} 辆', exemptCount: '暂不安装 {count} 辆',
     commentRequired: '请填写至少 2 个字的意见', sealRequired: '请填写盖章单位', submittedAt: '提交时间',
   },
