@@ -2,9 +2,9 @@ import type { AlertDraft, Detector, RuleContext, RuleFix, StopFact, TripFact } f
 import type { CustomRule, CustomSettings, Range } from './custom-schema.ts';
 import { customSettingsSchema } from './custom-schema.ts';
 import { draft, stopEvidence, stopFacts, stopRecord, tripEvidence, tripFacts } from './drafts.ts';
-import { parseDetectorSettings, windowMinutes } from './settings.ts';
+import { parseDetectorSettings, windowsMinutes } from './settings.ts';
 import { mainPlaceOf } from './stop-places.ts';
-import { clockText, effectiveDay, windowOccurrences } from './time.ts';
+import { clockText, dayTypeAt, effectiveDay, windowOccurrences } from './time.ts';
 
 const code = 'custom';
 
@@ -30,8 +30,8 @@ function matches(rule: CustomRule, subject: Subject, context: RuleContext): bool
   const { when } = rule;
   if (when.placeCategories && !subject.stop.places.some(({ place }) => when.placeCategories!.includes(place.category))) return false;
   if (when.placeIds && !subject.stop.places.some(({ place }) => when.placeIds!.includes(place.id))) return false;
-  if (when.dayTypes && !when.dayTypes.includes(effectiveDay(subject.start, context).type)) return false;
-  if (when.timeWindows && !when.timeWindows.some((window) => windowOccurrences(subject.start, subject.end, windowMinutes(window), context).length > 0)) return false;
+  if (when.dayTypes && !when.dayTypes.includes(dayTypeAt(subject.start, context).type)) return false;
+  if (when.timeWindows && !windowsMinutes(when.timeWindows).some((window) => windowOccurrences(subject.start, subject.end, window, context).length > 0)) return false;
   if (when.durationMin && !inRange((subject.end - subject.start) / 60_000, when.durationMin)) return false;
   if (when.distanceKm && (subject.distanceKm === null || !inRange(subject.distanceKm, when.distanceKm))) return false;
   if (when.topSpeedKmh && (subject.topSpeedKmh === null || !inRange(subject.topSpeedKmh, when.topSpeedKmh))) return false;

@@ -3,7 +3,7 @@ import { distanceM } from '../../ingest/geo.ts';
 import { localDate } from '../calendar.ts';
 import type { AlertDraft, Detector, RuleContext, RuleFix, StopFact } from '../engine/types.ts';
 import { draft, stopEvidence, stopRecord, type StopRecord } from './drafts.ts';
-import { nightWindowText, restedNights } from './night-rest.ts';
+import { nextNightDue, nightWindowText, restedNights } from './night-rest.ts';
 import { parseDetectorSettings, severitySchema } from './settings.ts';
 import { fixAtStop, mainPlaceOf, nearestHomePlace, officialCategories, type PlaceMatch } from './stop-places.ts';
 import { dayMs } from './time.ts';
@@ -47,6 +47,8 @@ interface NightRest {
   stop: StopRecord;
   place: PlaceMatch | null;
   nights: number[];
+  /** Device time before which no new night can qualify, so fixes before it are not evaluated. */
+  dueAt: number;
 }
 
 export interface FixedToPersonState {
@@ -121,23 +123,26 @@ function evaluate(state: FixedToPersonState, rest: NightRest, end: number, conte
     next = recorded.state;
     alerts.push(...recorded.alerts);
   }
+  const current = next.rest!;
+  const dueAt = nextNightDue(current.stop.start, end, settings.minNightRestMin * 60_000, current.nights, context);
+  if (dueAt !== current.dueAt) next = { ...next, rest: { ...current, dueAt } };
   return { state: next, alerts };
 }
 
 function onStopStarted(state: FixedToPersonState, stop: StopFact, context: RuleContext, settings: FixedToPersonSettings): Result {
   if (atDesignated(stop, context, settings)) return { state: state.rest ? { ...state, rest: null } : state, alerts: [] };
-  return evaluate(state, { stop: stopRecord(stop), place: mainPlaceOf(stop), nights: [] }, stop.end, context, settings);
+  return evaluate(state, { stop: stopRecord(stop), place: mainPlaceOf(stop), nights: [], dueAt: stop.start }, stop.end, context, settings);
 }
 
 function onFix(state: FixedToPersonState, fix: RuleFix, context: RuleContext, settings: FixedToPersonSettings): Result {
-  if (!state.rest || !fixAtStop(state.rest.stop, fix)) return { state, alerts: [] };
+  if (!state.rest || fix.time < state.rest.dueAt || !fixAtStop(state.rest.stop, fix)) return { state, alerts: [] };
   return evaluate(state, state.rest, fix.time, context, settings);
 }
 
 function onStopEnded(state: FixedToPersonState, stop: StopFact, context: RuleContext, settings: FixedToPersonSettings): Result {
   const known = state.rest?.stop.start === stop.start ? state.rest : null;
   if (!known && atDesignated(stop, context, settings)) return { state: state.rest ? { ...state, rest: null } : state, alerts: [] };
-  const rest = known ? { ...known, stop: stopRecord(stop) } : { stop: stopRecord(stop), place: mainPlaceOf(stop), nights: [] };
+  const rest = known ? { ...known, stop: stopRecord(stop) } : { stop: stopRecord(stop), place: mainPlaceOf(stop), nights: [], dueAt: stop.start };
   const found = evaluate(state, rest, stop.end, context, settings);
   const next = { ...found.state, rest: null };
   const unchanged = state.rest === null && next.spots === state.spots && next.series === state.series;

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { localDate } from '../calendar.ts';
 import type { AlertDraft, Detector, RuleContext, RuleFix, StopFact } from '../engine/types.ts';
 import { draft, stopEvidence, stopFacts, stopRecord, type StopRecord } from './drafts.ts';
-import { nightWindowText, restedNights } from './night-rest.ts';
+import { nextNightDue, nightWindowText, restedNights } from './night-rest.ts';
 import { parseDetectorSettings, severitySchema } from './settings.ts';
-import { fixAtStop, mainPlaceOf, nearestHomePlace, type PlaceMatch } from './stop-places.ts';
+import { fixAtStop, mainPlaceOf, nearHome, nearestHomePlace, type PlaceMatch } from './stop-places.ts';
 import { offHoursIntervals, subtractIntervals, totalMs, windowOccurrences } from './time.ts';
 
 const code = 'off_hours_parking';
@@ -36,6 +36,8 @@ interface OutsideRest {
   reportedNights: number[];
   coveredNights: number[];
   offHours: 'reported' | 'covered' | null;
+  /** Device time before which no new finding can arise, so fixes before it are not evaluated. */
+  dueAt: number;
 }
 
 export interface OffHoursParkingState {
@@ -128,8 +130,11 @@ function evaluate(rest: OutsideRest, end: number, final: boolean, context: RuleC
   // A rest that spans a night is that night's finding: its evening and morning hours are not reported again.
   const spansNight = next.reportedNights.length > 0 || next.coveredNights.length > 0;
   const checkOffHours = next.offHours === 'reported' ? final : next.offHours === null && !spansNight;
+  let dueAt = nextNightDue(next.stop.start, end, settings.minNightRestMin * 60_000, [...next.reportedNights, ...next.coveredNights], context);
   if (settings.offHoursRestMin !== null && checkOffHours) {
     const offHoursMs = offHoursOutsideNightMs(next, end, context);
+    // Off-hours time grows no faster than the clock, so the threshold cannot be reached before this.
+    if (offHoursMs < settings.offHoursRestMin * 60_000) dueAt = Math.min(dueAt, end + settings.offHoursRestMin * 60_000 - offHoursMs);
     if (offHoursMs >= settings.offHoursRestMin * 60_000) {
       if (next.offHours === null && covered(next.stop.start, end, context, settings)) next = { ...next, offHours: 'covered' };
       else {
@@ -138,18 +143,17 @@ function evaluate(rest: OutsideRest, end: number, final: boolean, context: RuleC
       }
     }
   }
-  return { rest: next, alerts };
+  return { rest: next.dueAt === dueAt ? next : { ...next, dueAt }, alerts };
 }
 
 /** Moves the hysteresis on by one valid fix and returns the same state when nothing changed. */
 function trackHome(state: OffHoursParkingState, fix: RuleFix, context: RuleContext, settings: OffHoursParkingSettings): OffHoursParkingState {
-  const home = nearestHomePlace(fix, context);
-  if (!home) return state;
+  if (context.homePlaces.length === 0) return state;
   if (!state.atHome) {
-    const arrived = fix.speedKmh <= settings.stationarySpeedKmh && home.outsideM <= settings.homeMarginM;
+    const arrived = fix.speedKmh <= settings.stationarySpeedKmh && nearHome(fix, context, settings.homeMarginM);
     return arrived ? { ...state, atHome: true, outsideRun: 0, rest: null } : state;
   }
-  if (home.outsideM <= settings.exitMarginM) return state.outsideRun === 0 ? state : { ...state, outsideRun: 0 };
+  if (nearHome(fix, context, settings.exitMarginM)) return state.outsideRun === 0 ? state : { ...state, outsideRun: 0 };
   const run = state.outsideRun + 1;
   return run >= settings.exitFixes ? { ...state, atHome: false, outsideRun: 0 } : { ...state, outsideRun: run };
 }
@@ -157,7 +161,7 @@ function trackHome(state: OffHoursParkingState, fix: RuleFix, context: RuleConte
 function onFix(state: OffHoursParkingState, fix: RuleFix, context: RuleContext, settings: OffHoursParkingSettings): Result {
   if (!fix.valid) return { state, alerts: [] };
   const next = trackHome(state, fix, context, settings);
-  if (!next.rest || !fixAtStop(next.rest.stop, fix)) return { state: next, alerts: [] };
+  if (!next.rest || fix.time < next.rest.dueAt || !fixAtStop(next.rest.stop, fix)) return { state: next, alerts: [] };
   const { rest, alerts } = evaluate(next.rest, fix.time, false, context, settings);
   return { state: rest === next.rest ? next : { ...next, rest }, alerts };
 }
@@ -166,7 +170,7 @@ function onFix(state: OffHoursParkingState, fix: RuleFix, context: RuleContext, 
 function outsideRest(state: OffHoursParkingState, stop: StopFact, context: RuleContext, settings: OffHoursParkingSettings): OutsideRest | null {
   const nearestHome = nearestHomePlace(stop, context);
   if (!nearestHome || state.atHome || nearestHome.outsideM <= settings.homeMarginM) return null;
-  return { stop: stopRecord(stop), place: mainPlaceOf(stop), nearestHome, reportedNights: [], coveredNights: [], offHours: null };
+  return { stop: stopRecord(stop), place: mainPlaceOf(stop), nearestHome, reportedNights: [], coveredNights: [], offHours: null, dueAt: stop.start };
 }
 
 function onStopStarted(state: OffHoursParkingState, stop: StopFact, context: RuleContext, settings: OffHoursParkingSettings): Result {

@@ -3,9 +3,9 @@ import type { AlertDraft, Detector, RuleContext, RuleFix, StopFact, TripFact } f
 import type { Place } from '../places.ts';
 import { draft, stopEvidence, stopFacts, stopRecord, tripEvidence, tripFacts, unique, type StopRecord } from './drafts.ts';
 import { continueSeries, type Series } from './series.ts';
-import { clockWindowSchema, parseDetectorSettings, severitySchema, windowMinutes } from './settings.ts';
+import { clockWindowSchema, parseDetectorSettings, severitySchema, windowsMinutes } from './settings.ts';
 import { fixAtStop, officialPlaceAt, orderWithDestinationAt, placeInCategories, type PlaceMatch } from './stop-places.ts';
-import { clockText, dayMs, effectiveDay, inWindow, isWorkingTime } from './time.ts';
+import { clockText, dayMs, dayTypeAt, effectiveDay, inWindow, isWorkingTime } from './time.ts';
 
 const code = 'private_errand';
 
@@ -90,11 +90,12 @@ type Decision = { decision: 'reported' | 'covered'; alert: AlertDraft | null };
 
 // School runs, from standing fixes: a drop-off is shorter than a stop.
 
+/** Returns the school a standing fix is at during a window of a school day; the cheap checks come first, because most fixes are of parked vehicles. */
 function schoolAt(fix: RuleFix, context: RuleContext, settings: PrivateErrandSettings) {
   if (fix.speedKmh > settings.stationarySpeedKmh) return null;
-  if (effectiveDay(fix.time, context).type !== 'workday') return null;
   const minute = context.minuteOfDay(fix.time);
-  if (!settings.schoolWindows.some((window) => inWindow(minute, windowMinutes(window)))) return null;
+  if (!windowsMinutes(settings.schoolWindows).some((window) => inWindow(minute, window))) return null;
+  if (dayTypeAt(fix.time, context).type !== 'workday') return null;
   return context.places.containing(fix, settings.schoolMarginM).find((place) => place.category === 'school') ?? null;
 }
 
@@ -259,7 +260,7 @@ function onFix(state: PrivateErrandState, fix: RuleFix, context: RuleContext, se
 function onTripEnded(state: PrivateErrandState, trip: TripFact, context: RuleContext, settings: PrivateErrandSettings): Result {
   if (trip.order !== null || trip.distanceM < settings.offHoursTripMinDistanceM) return { state, alerts: [] };
   // Off-hours use on weekends and holidays is rule 2's finding, so only working days count here.
-  if (effectiveDay(trip.start, context).type !== 'workday' || isWorkingTime(trip.start, context)) return { state, alerts: [] };
+  if (dayTypeAt(trip.start, context).type !== 'workday' || isWorkingTime(trip.start, context)) return { state, alerts: [] };
   if (settings.exemptDutyRoster && context.onDutyRoster(trip.start)) return { state, alerts: [] };
 
   const periodMs = settings.offHoursTripPeriodDays * dayMs;

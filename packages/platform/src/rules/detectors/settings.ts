@@ -25,6 +25,18 @@ export function clockMinutes(text: string): number {
 /** Converts a clock window to minutes after midnight, as RuleContext gives working hours. */
 export const windowMinutes = (window: ClockWindow) => ({ start: clockMinutes(window.from), end: clockMinutes(window.to) });
 
+const converted = new WeakMap<readonly ClockWindow[], { start: number; end: number }[]>();
+
+/** Converts a settings list of clock windows once and returns the cached minutes on later calls with the same list. */
+export function windowsMinutes(windows: readonly ClockWindow[]): { start: number; end: number }[] {
+  let minutes = converted.get(windows);
+  if (!minutes) {
+    minutes = windows.map(windowMinutes);
+    converted.set(windows, minutes);
+  }
+  return minutes;
+}
+
 /**
  * Validates a partial settings override against a detector's schema (whose fields carry their
  * defaults) and returns the full settings. Unknown keys are rejected, because a misspelt

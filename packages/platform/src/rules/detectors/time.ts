@@ -49,16 +49,20 @@ export interface EffectiveDay {
 }
 
 export function effectiveDay(instant: number, context: RuleContext): EffectiveDay {
-  const date = localDate(instant, context.calendar.timeZone);
+  return { ...dayTypeAt(instant, context), date: localDate(instant, context.calendar.timeZone) };
+}
+
+/** Returns the effective day type without the date, which is cheaper: it formats a date only for a year without a schedule. */
+export function dayTypeAt(instant: number, context: RuleContext): Omit<EffectiveDay, 'date'> {
   const type = context.dayType(instant);
-  if (type !== 'unknown') return { type, calendarMissing: false, date };
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return { type: weekday === 0 || weekday === 6 ? 'weekend' : 'workday', calendarMissing: true, date };
+  if (type !== 'unknown') return { type, calendarMissing: false };
+  const weekday = new Date(`${localDate(instant, context.calendar.timeZone)}T00:00:00Z`).getUTCDay();
+  return { type: weekday === 0 || weekday === 6 ? 'weekend' : 'workday', calendarMissing: true };
 }
 
 /** True during working hours of a working day (adjusted working weekend days included). */
 export function isWorkingTime(instant: number, context: RuleContext): boolean {
-  if (effectiveDay(instant, context).type !== 'workday') return false;
+  if (dayTypeAt(instant, context).type !== 'workday') return false;
   const minute = context.minuteOfDay(instant);
   return context.workingHours.some((window) => inWindow(minute, window));
 }
@@ -108,7 +112,7 @@ export function offHoursIntervals(from: number, to: number, context: RuleContext
     const dayEnd = nextDayStart(day, context);
     const part = { start: Math.max(day, from), end: Math.min(dayEnd, to) };
     if (part.end <= part.start) continue;
-    if (effectiveDay(day, context).type !== 'workday') {
+    if (dayTypeAt(day, context).type !== 'workday') {
       found.push(part);
       continue;
     }
