@@ -7,6 +7,7 @@ import { installerCompletesWorkOrder } from './installer-work-order.ts';
 import { auditorVerifiesChain } from './auditor-chain.ts';
 import { reviewersApproveForm } from './reviews.ts';
 import { bureauReviewsAlert } from './admin-alert-review.ts';
+import { bureauDrawsPlace } from './admin-places.ts';
 
 // One platform with the demo fleet (24 simulated terminals) serves every role's test; each test
 // gets its own browser profile, so no session carries over.
@@ -60,3 +61,5 @@ test('installer completes a work order on a phone', () => withBrowser({ width: 3
 test('auditor verifies the audit chain', () => withBrowser(undefined, (browser) => auditorVerifiesChain(server, browser)));
 
 test('bureau admin reviews an alert on the map', () => withBrowser(undefined, (browser) => bureauReviewsAlert(server, browser, bureau)));
+
+test('bureau admin draws a place on the map', () => withBrowser(undefined, (browser) => bureauDrawsPlace(server, browser, bureau)));
