@@ -35,6 +35,16 @@ export async function auditorVerifiesChain(server: TestServer, browser: TestBrow
   await page.locator('[data-test=audit-table]').getByText('audit.verified').first().waitFor();
   await screenshot(page, 'audit-verified');
 
+  // English is a switch away, and the choice survives a reload.
+  await page.locator('.locale').click();
+  await page.locator('.el-select-dropdown__item').getByText('English').click();
+  await page.locator('[data-test=audit-verify]').getByText('Verify audit chain').waitFor();
+  await page.reload();
+  await page.locator('[data-test=menu-audit]').getByText('Audit log').waitFor();
+  await page.locator('.locale').click();
+  await page.locator('.el-select-dropdown__item').getByText('简体中文').click();
+  await page.locator('[data-test=menu-audit]').getByText('审计日志').waitFor();
+
   // The next log-in asks for the authenticator code after the password. A code can be used only
   // once, so the test takes the next 30-second step's code, which the server's window accepts.
   await page.locator('[data-test=logout]').click();
