@@ -19,6 +19,7 @@ export const MessageId = {
   SetTerminalParameters: 0x8103,
   QueryTerminalParameters: 0x8104,
   TerminalControl: 0x8105,
+  QueryTerminalAttributes: 0x8107,
   LocationQuery: 0x8201,
   TemporaryLocationTracking: 0x8202,
   ManualAlarmConfirmation: 0x8203,

@@ -293,6 +293,7 @@ export type MessageBody =
   | { messageId: 0x8103; body: SetParameters }
   | { messageId: 0x8104; body: Record<string, never> }
   | { messageId: 0x8105; body: TerminalControl }
+  | { messageId: 0x8107; body: Record<string, never> }
   | { messageId: 0x8201; body: Record<string, never> }
   | { messageId: 0x8202; body: TemporaryTracking }
   | { messageId: 0x8203; body: ManualAlarmConfirmation }

@@ -70,6 +70,7 @@ function messages(edition: HeaderEdition): MessageBody[] {
     { messageId: 0x8100, body: { replySerial: 15, result: 3 } },
     { messageId: 0x8103, body: { parameters: [{ id: 0x0029, value: Buffer.from('0000001e', 'hex') }, { id: 0xf001, value: Buffer.alloc(0) }] } },
     { messageId: 0x8104, body: {} },
+    { messageId: 0x8107, body: {} },
     { messageId: 0x8105, body: { command: 4 } },
     { messageId: 0x8105, body: { command: 1, parameters: 'http://127.0.0.1/fw.bin;apn;user;pass;127.0.0.1;7000;7001;70111;HW1;FW2;60' } },
     { messageId: 0x8201, body: {} },

@@ -63,6 +63,8 @@ export interface GatewaySettings {
   commandTimeoutS: number;
   /** Unacknowledged reports above which a connection stops reading until half of them are committed. */
   maxUnacknowledgedReports: number;
+  /** Send 0x8107 after each authentication, so that the 0x0107 answer reveals a changed terminal id or SIM card (ICCID). */
+  queryAttributesOnAuth: boolean;
 }
 
 export interface IngestSettings {
@@ -167,6 +169,7 @@ export const defaultGatewaySettings: GatewaySettings = {
   subpackageTimeoutS: 30,
   commandTimeoutS: 30,
   maxUnacknowledgedReports: 2000,
+  queryAttributesOnAuth: true,
 };
 
 export const defaultIngestSettings: IngestSettings = {

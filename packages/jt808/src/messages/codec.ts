@@ -15,7 +15,7 @@ export interface BodyCodec<K extends MessageIdOf> {
 export type CodecTable<K extends MessageIdOf> = { [P in K]: BodyCodec<P> };
 
 /** Codec of a message with an empty body; trailing bytes are ignored. */
-export function emptyBody<K extends 0x0002 | 0x0003 | 0x8104 | 0x8201>(): BodyCodec<K> {
+export function emptyBody<K extends 0x0002 | 0x0003 | 0x8104 | 0x8107 | 0x8201>(): BodyCodec<K> {
   return {
     decode: () => ({}) as BodyOf<K>,
     encode: () => undefined,

@@ -2,7 +2,7 @@ import { decodeFixedText } from '../text.ts';
 import { emptyBody, invalidField, rejectField, type CodecTable } from './codec.ts';
 import { decodeGeneralResponse, decodeParameters, encodeGeneralResponse, encodeParameters } from './terminal.ts';
 
-export const platformCodecs: CodecTable<0x8001 | 0x8003 | 0x8100 | 0x8103 | 0x8104 | 0x8105 | 0x8201 | 0x8202 | 0x8203 | 0x8300> = {
+export const platformCodecs: CodecTable<0x8001 | 0x8003 | 0x8100 | 0x8103 | 0x8104 | 0x8105 | 0x8107 | 0x8201 | 0x8202 | 0x8203 | 0x8300> = {
   0x8001: { decode: decodeGeneralResponse, encode: encodeGeneralResponse },
   0x8003: {
     // The package count is a BYTE in 2013 and a WORD in 2019.
@@ -53,6 +53,8 @@ export const platformCodecs: CodecTable<0x8001 | 0x8003 | 0x8100 | 0x8103 | 0x81
       if (body.parameters !== undefined) writer.textBytes(body.parameters);
     },
   },
+  // Query terminal attributes: an empty body; the terminal answers with 0x0107.
+  0x8107: emptyBody(),
   0x8201: emptyBody(),
   0x8202: {
     decode: (reader) => ({ intervalS: reader.u16('interval'), validityS: reader.u32('validity') }),

@@ -27,6 +27,25 @@ export function registrationBody(fields: RegistrationFields): MessageBody {
   };
 }
 
+/** Builds the 0x0107 terminal attributes of a simulated terminal; its ICCID is derived from the phone, like its terminal id. */
+export function attributesBody(phone: string, terminalModel: string): MessageBody {
+  const digits = phone.replace(/\D/g, '');
+  return {
+    messageId: 0x0107,
+    body: {
+      terminalType: 0b0000_0011, // passenger vehicle terminal (bits 0 and 1)
+      manufacturerId: 'GCSIM',
+      terminalModel,
+      terminalId: digits.replace(/^0+/, '').slice(-7).padStart(7, '0'),
+      iccid: `8986${digits.padStart(16, '0').slice(-16)}`,
+      hardwareVersion: 'GCSIM-HW1',
+      firmwareVersion: 'GCSIM-1.0',
+      gnssAttributes: 0b0011, // GPS and BeiDou
+      commAttributes: 0b0000_0010, // GPRS
+    },
+  };
+}
+
 /** Builds the 0x0102 authentication; the 2019 layout adds an IMEI and a software version. */
 export function authenticationBody(authCode: string, phone: string, edition: HeaderEdition): MessageBody {
   const body = edition === '2019' ? { authCode, imei: imeiFor(phone), softwareVersion: 'GCSIM-1.0' } : { authCode };

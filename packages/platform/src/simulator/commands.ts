@@ -6,6 +6,8 @@ export interface CommandContext {
   /** The location block of a report made now. */
   currentPosition(): Position;
   settings: TerminalSettings;
+  /** The 0x0107 answer to a terminal attributes query. */
+  attributes(): MessageBody;
   /** Clears the alarm bits a 0x8203 manual alarm confirmation names. */
   confirmAlarm(alarmType: number): void;
 }
@@ -27,7 +29,7 @@ const acknowledgedCommands = new Set([0x8103, 0x8105, 0x8202, 0x8203, 0x8300, 0x
 
 /**
  * Returns the terminal's answer to a platform command: 0x0201 for a location query, 0x0104 for a
- * parameter query, a 0x0001 result 0 for the commands it carries out, and a 0x0001 result 3
+ * parameter query, 0x0107 for an attributes query, a 0x0001 result 0 for the commands it carries out, and a 0x0001 result 3
  * (not supported) for any other platform message. Returns null for messages that take no answer.
  */
 export function answerCommand(message: Message, context: CommandContext): MessageBody | null {
@@ -40,6 +42,7 @@ export function answerCommand(message: Message, context: CommandContext): Messag
   if (message.messageId === 0x8104) {
     return { messageId: 0x0104, body: { replySerial: serial, parameters: reportedParameters(context.settings) } };
   }
+  if (message.messageId === 0x8107) return context.attributes();
   if (message.messageId === 0x8203) context.confirmAlarm(message.body.alarmType);
   const result = acknowledgedCommands.has(messageId) ? 0 : 3;
   return { messageId: 0x0001, body: { replySerial: serial, replyId: messageId, result } };

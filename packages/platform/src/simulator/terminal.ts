@@ -4,7 +4,7 @@ import { FrameDecoder, Jt808Error, type Header, type HeaderEdition, type Message
 import type { Logger } from '../logger.ts';
 import { AckTracker, type PendingMessage } from './ack-tracker.ts';
 import { answerCommand, type TerminalSettings } from './commands.ts';
-import { authenticationBody, registrationBody } from './bodies.ts';
+import { attributesBody, authenticationBody, registrationBody } from './bodies.ts';
 import type { MoverSample, RouteMover } from './mover.ts';
 import { ALARM_EMERGENCY, ALARM_GNSS_ANTENNA_CUT, ALARM_MAIN_POWER_OFF, buildPosition } from './report.ts';
 import { describeGeneralResult, describeRegistrationResult, hexId } from './results.ts';
@@ -265,6 +265,7 @@ export class SimulatedTerminal extends EventEmitter<TerminalEvents> {
     const answer = answerCommand(message, {
       currentPosition: () => this.#currentPosition(),
       settings: this.#settings(),
+      attributes: () => attributesBody(this.phone, 'GC-SIM-1'),
       confirmAlarm: (alarmType) => this.#confirmAlarm(alarmType),
     });
     if (!answer) return;

@@ -22,6 +22,40 @@ describe('gateway registration and authentication', () => {
     client.close();
   });
 
+  it('queries terminal attributes after authentication and stores the ICCID', async () => {
+    const client = await RawTerminal.connect(t.gateway.port, '013900000001');
+    await client.login();
+    const query = await client.next((m) => m.messageId === 0x8107);
+    assert.equal(query.messageId, 0x8107);
+    client.send({
+      messageId: 0x0107,
+      body: {
+        terminalType: 3, manufacturerId: 'GC001', terminalModel: 'GC-T1', terminalId: 'T000001', iccid: '89860000000000000001',
+        hardwareVersion: 'HW1', firmwareVersion: 'FW1', gnssAttributes: 3, commAttributes: 2,
+      },
+    });
+    const answer = await client.next((m) => m.messageId === 0x8001 && m.body.replyId === 0x0107);
+    assert.equal(answer.messageId === 0x8001 && answer.body.result, 0);
+    const row = await t.store.db.selectFrom('terminals').select(['iccid']).where('phone', '=', '013900000001').executeTakeFirstOrThrow();
+    assert.equal(row.iccid, '89860000000000000001');
+    client.close();
+  });
+
+  it('sends no attributes query when the setting is off', async () => {
+    const quiet = await startTestGateway((config) => {
+      config.gateway.queryAttributesOnAuth = false;
+    });
+    try {
+      await quiet.addTerminal('013900000009', '新Q10009');
+      const client = await RawTerminal.connect(quiet.gateway.port, '013900000009');
+      await client.login('新Q10009');
+      await assert.rejects(client.next((m) => m.messageId === 0x8107, 300), /no matching message/);
+      client.close();
+    } finally {
+      await quiet.close();
+    }
+  });
+
   it('refuses registration of a phone not in the registry with result 4 and closes', async () => {
     const client = await RawTerminal.connect(t.gateway.port, '013999999999');
     const serial = client.send({ messageId: 0x0100, body: { layout: '2013', provinceId: 65, cityId: 3100, manufacturerId: 'X', terminalModel: 'M', terminalId: 'T', plateColor: 1, plate: '新Q99999' } });

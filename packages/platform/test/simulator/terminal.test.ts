@@ -211,6 +211,11 @@ describe('simulated terminal', () => {
     assert.ok(plate, 'plate parameter 0x0083 present');
     assert.equal(plate.value.toString('hex'), Buffer.from([0xd0, 0xc2]).toString('hex') + Buffer.from('Q62947').toString('hex'));
 
+    gateway.send({ messageId: 0x8107, body: {} });
+    const attributes = (await gateway.waitFor(isId(0x0107))).message as Extract<Message, { messageId: 0x0107 }>;
+    assert.match(attributes.body.iccid, /^8986\d{16}$/);
+    assert.equal(attributes.body.terminalModel, 'GC-SIM-1');
+
     const text = gateway.send({ messageId: 0x8300, body: { flags: 0x08, text: '请返回单位' } });
     const unknown = gateway.sendRaw(0x8500, Buffer.from([0x01]));
     const answers = async (serial: number) =>
