@@ -28,10 +28,10 @@ async function logOut(page: Page): Promise<void> {
 }
 
 /**
- * The bureau's review of a negative-list finding: a simulated terminal parks a car at a hotel
- * for forty minutes, the bureau administrator watching the alert list is notified over the live
- * socket, the unit's operator explains the stop with an attachment, and the administrator weighs
- * the evidence on the map and dismisses the alert with a reason.
+ * Drives the bureau's review of a negative-list finding. A simulated terminal parks a car at a
+ * hotel for forty minutes while the bureau administrator watches the alert list, which the live
+ * socket updates. The unit's operator explains the stop with an attachment. The administrator
+ * then weighs the evidence on the map and dismisses the alert with a reason.
  */
 export async function bureauReviewsAlert(server: TestServer, browser: TestBrowser, bureau: string): Promise<void> {
   const { page } = browser;
@@ -60,7 +60,7 @@ export async function bureauReviewsAlert(server: TestServer, browser: TestBrowse
   assert.equal(detail.evidenceResolved.place.category, 'hotel');
   await logOut(page);
 
-  // The unit's operator explains the stop, first with a file that is not what its name says.
+  // The unit's operator explains the stop, first with a file whose content does not match its name.
   await logIn(page, server.baseUrl, 'opalert');
   await page.waitForURL('**/dashboard');
   await page.locator('[data-test=menu-alerts]').click();

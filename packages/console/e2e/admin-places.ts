@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { field, logIn, screenshot, type TestBrowser, type TestServer } from './harness.ts';
 
-/**
- * The bureau administrator draws a hotel on the map and stores it, then opens the holiday
- * calendar's year view.
- */
+/** Draws a hotel on the places map as the bureau administrator, stores it, then opens the holiday calendar's year view. */
 export async function bureauDrawsPlace(server: TestServer, browser: TestBrowser, bureau: string): Promise<void> {
   const { page } = browser;
   await logIn(page, server.baseUrl, 'bureau');

@@ -17,7 +17,7 @@ function parseError(xhr: XMLHttpRequest): ApiError {
   try {
     body = JSON.parse(xhr.responseText);
   } catch {
-    // A proxy may answer with HTML; the status alone then describes the failure.
+    // A proxy may respond with HTML, so the status alone then describes the failure.
   }
   const error = body.error ?? {};
   return new ApiError(xhr.status, error.code ?? `HTTP_${xhr.status}`, error.message ?? xhr.statusText, error.value, error.details);

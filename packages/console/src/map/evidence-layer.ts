@@ -10,7 +10,7 @@ export interface EvidenceDrawing {
   /** Positions before and after the range, drawn thin for context. */
   context: PositionItem[];
   place: { name: string; category: string; shape: PlaceShape } | null;
-  /** Where the detector placed the finding (facts.latitude/longitude), if it says. */
+  /** The finding's own point (facts.latitude and facts.longitude), when the detector gives one. */
   finding: { latitude: number; longitude: number; label: string } | null;
   stops: Stop[];
   destinations: { name: string; latitude: number; longitude: number; radiusM: number }[];

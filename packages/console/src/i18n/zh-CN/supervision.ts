@@ -4,12 +4,12 @@
  * ../index.ts; en/supervision.ts has the same keys.
  */
 export default {
-  menu: { alerts: '告警核查', alert: '告警详情', places: '场所管理', orders: '派车单', drivers: '驾驶员', duty: '值班备勤', calendar: '节假日历', rules: '规则设置', trips: '行程核验' },
+  menu: { alerts: '预警核查', alert: '预警详情', places: '场所管理', orders: '派车单', drivers: '驾驶员', duty: '值班备勤', calendar: '节假日历', rules: '规则设置', trips: '行程核验' },
   alerts: {
     rule: '规则', severity: '严重程度', span: '时间段', found: '发现时间', late: '补传数据', lateAll: '全部数据', lateOnly: '仅补传', lateNone: '不含补传',
-    lateTag: '补传', lateExplained: '此告警根据终端补传（盲区）数据发现，发现时间晚于发生时间', item: '第{item}项', device: '设备完整性',
-    new: '新', newAlert: '新告警', feedOn: '实时推送已连接', feedOff: '实时推送未连接', backToList: '返回列表', factsTitle: '判定依据',
-    states: { pending: '待说明', explained: '已说明', confirmed: '认定违规', dismissed: '已排除', rectified: '已整改' },
+    lateTag: '补传', lateExplained: '此预警根据终端补传（盲区）数据发现，发现时间晚于发生时间', item: '第{item}项', device: '设备完整性',
+    new: '新', newAlert: '新预警', feedOn: '实时推送已连接', feedOff: '实时推送未连接', backToList: '返回列表', factsTitle: '判定依据',
+    states: { pending: '待说明', explained: '已说明', confirmed: '已核实', dismissed: '已排除', rectified: '已整改' },
     severities: { low: '低', medium: '中', high: '高' },
     units: { hoursMinutes: '{hours} 小时 {minutes} 分', minutesSeconds: '{minutes} 分 {seconds} 秒' },
     rules: {
@@ -55,7 +55,7 @@ export default {
       access: { delayed: '领导保障用车：您只能查看延时位置，证据中较新的定位点和报文已隐藏。说明理由后可实时查看。', none: '您无权查看此车辆的位置，证据中的定位点和报文已隐藏。', live: '' },
     },
     timeline: {
-      title: '时间线', start: '告警开始', end: '告警结束', place: '匹配场所', order: '派车单 #{id}', noOrder: '该时段无已批准的派车单',
+      title: '时间线', start: '预警开始', end: '预警结束', place: '匹配场所', order: '派车单 #{id}', noOrder: '该时段无已批准的派车单',
       orderNotNamed: '未关联派车单', otherOrder: '时段内另有派车单 #{id}', trip: '行程 #{id}', leftBoundary: '驶出地区边界', driverCards: '驾驶员卡',
       positions: '定位点 {count} 个', truncated: '（已截断）', fix: '定位', fixed: '已定位', notFixed: '未定位', invalid: '无效',
       frames: '原始报文 {count} 条', framesWithheld: '（{count} 条因权限未显示）', frameMissing: '报文已按保留期限删除',
@@ -63,18 +63,18 @@ export default {
     review: {
       title: '核查处理', step: '状态变化', actor: '处理人', text: '说明', attachment: '附件', attachments: '附件', chooseFile: '选择文件',
       fileRule: 'PDF、JPG、PNG 或 DOCX，不超过 10 MB', fileType: '附件只能是 PDF、JPG、PNG 或 DOCX 文件', fileSize: '附件不能超过 10 MB',
-      textTooLong: '不能超过 {max} 个字', waitingUnit: '等待车辆所属单位说明情况', waitingBureau: '等待机关事务管理局认定', waitingRectify: '等待单位整改',
+      textTooLong: '不能超过 {max} 个字', waitingUnit: '等待车辆所属单位说明情况', waitingBureau: '等待机关事务管理局核实或排除', waitingRectify: '等待单位整改',
       closed: '核查已结束', noSteps: '尚无处理记录',
-      actions: { explain: '说明情况', confirm: '认定违规', dismiss: '排除', rectify: '报告整改' },
+      actions: { explain: '说明情况', confirm: '核实违规', dismiss: '排除', rectify: '报告整改' },
       hints: {
-        explain: '请说明车辆当时的用途，可上传派车单、会议通知等证明材料。说明提交后由机关事务管理局认定。',
-        confirm: '认定此告警为违规行为。认定后由车辆所属单位报告整改情况。',
-        dismiss: '排除此告警（不构成违规），必须填写理由。',
+        explain: '请说明车辆当时的用途，可上传派车单、会议通知等证明材料。说明提交后由机关事务管理局核实或排除。',
+        confirm: '核实此预警为违规行为，之后由车辆所属单位报告整改情况。',
+        dismiss: '排除此预警（不构成违规），必须填写理由。',
         rectify: '请说明整改措施，可上传整改报告。',
       },
-      textLabel: { explain: '情况说明', confirm: '认定意见（可选）', dismiss: '排除理由', rectify: '整改情况' },
+      textLabel: { explain: '情况说明', confirm: '核实意见（可选）', dismiss: '排除理由', rectify: '整改情况' },
       textRequired: { explain: '请填写情况说明', confirm: '', dismiss: '请填写排除理由', rectify: '请填写整改情况' },
-      done: { explain: '情况说明已提交', confirm: '已认定为违规', dismiss: '告警已排除', rectify: '整改情况已提交' },
+      done: { explain: '情况说明已提交', confirm: '已核实为违规', dismiss: '预警已排除', rectify: '整改情况已提交' },
     },
   },
   orders: {
@@ -159,14 +159,14 @@ export default {
     phase: { reading: '读取文件…', uploading: '上传中…', processing: '服务器校验和导入中…' },
   },
   errors: {
-    GONGCHE_ERR_ALERT_PENDING: '告警尚待单位说明，不能执行此操作',
-    GONGCHE_ERR_ALERT_EXPLAINED: '告警已由单位说明，不能再次说明',
-    GONGCHE_ERR_ALERT_CONFIRMED: '告警已认定为违规，不能再执行此操作',
-    GONGCHE_ERR_ALERT_DISMISSED: '告警已排除，不能再执行此操作',
-    GONGCHE_ERR_ALERT_RECTIFIED: '告警已整改完毕，不能再执行此操作',
+    GONGCHE_ERR_ALERT_PENDING: '预警尚待单位说明，不能执行此操作',
+    GONGCHE_ERR_ALERT_EXPLAINED: '预警已由单位说明，不能再次说明',
+    GONGCHE_ERR_ALERT_CONFIRMED: '预警已核实为违规，不能再执行此操作',
+    GONGCHE_ERR_ALERT_DISMISSED: '预警已排除，不能再执行此操作',
+    GONGCHE_ERR_ALERT_RECTIFIED: '预警已整改完毕，不能再执行此操作',
     GONGCHE_ERR_ATTACHMENT_TOO_LARGE: '附件过大（最大 10 MB）',
     GONGCHE_ERR_ATTACHMENT_TYPE: '附件类型不支持或与文件内容不符（PDF、JPG、PNG、DOCX）',
-    GONGCHE_ERR_ATTACHMENT_LIMIT: '此告警的附件已达上限（20 个）',
+    GONGCHE_ERR_ATTACHMENT_LIMIT: '此预警的附件已达上限（20 个）',
     GONGCHE_ERR_UNSUPPORTED_MEDIA_TYPE: '上传格式不正确',
     GONGCHE_ERR_BAD_REQUEST: '请求格式不正确',
   },

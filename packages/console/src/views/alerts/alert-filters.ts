@@ -16,7 +16,7 @@ export interface AlertFilters {
 export const alertFilters = ref<AlertFilters>({ unitId: null, vehicleId: null, rules: [], states: [], severities: [], span: null, late: 'all' });
 export const alertPage = ref({ page: 1, size: 20 });
 
-/** The query of GET /api/alerts and /api/alerts/counts for the filters; `withoutState` leaves the state out (for the counts by state). */
+/** Builds the query of GET /api/alerts and /api/alerts/counts; `withoutState` leaves the state out, for the counts by state. */
 export function alertQuery(filters: AlertFilters, withoutState = false): Record<string, string | number | undefined> {
   const join = (list: readonly string[]) => (list.length > 0 ? list.join(',') : undefined);
   return {

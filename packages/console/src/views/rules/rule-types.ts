@@ -10,7 +10,7 @@ export interface DetectorEntry {
   settings?: Record<string, unknown>;
 }
 
-/** What a template or a vehicle's overrides set; every field inherits when unset. */
+/** Content of a template or of a vehicle's overrides; every unset field is inherited. */
 export interface TemplateContent {
   workingHours?: TimeWindow[];
   nightWindow?: TimeWindow;
