@@ -11,6 +11,7 @@ import { startRetentionJob } from './retention/schedule.ts';
 import { checkRetentionSettings } from './retention/purge.ts';
 import { startGateway, type Gateway } from './gateway/server.ts';
 import { seedDemoFleet } from './demo/seed.ts';
+import { playDemoEpisodes } from './demo/play-episodes.ts';
 import { startDemoSimulation, type Simulation } from './simulator/demo.ts';
 import { AlertHub } from './alerts/hub.ts';
 import { startIntegritySweep } from './rules/integrity/sweep.ts';
@@ -86,6 +87,11 @@ export async function startPlatform(config: Config, logger: Logger, options: { d
       const simulation: Simulation = await startDemoSimulation({ db: store.db, host: '127.0.0.1', port: gateway.port, logger, ...options.demo });
       running.push(() => simulation.stop());
       await waitForOnline(gateway, simulation.terminals, 3000);
+      // Not awaited: the uploads run while the platform serves, and close() waits for them.
+      const episodes = playDemoEpisodes({ db: store.db, host: '127.0.0.1', port: gateway.port, logger, skipTerminals: simulation.terminals });
+      running.push(async () => {
+        await episodes;
+      });
     }
     // Last, so that the one-time password is not buried under the start-up log lines.
     await ensureFirstAdmin(store.db, logger);
