@@ -12,10 +12,16 @@ import { BoundaryTracker } from './boundary.ts';
 
 /** What every vehicle's evaluation shares, read once and refreshed when it may have changed. */
 export interface EngineInputs {
+  /** Count, highest id and latest change of the places table, to tell whether places must be read again. */
+  placesVersion: string;
   settings: RuleSettings;
   clock: LocalClock;
   calendar: CalendarTable;
   places: readonly Place[];
+  /**
+   * Every place but the prefecture boundaries: a vehicle is never "at" a boundary, whose thousands
+   * of vertices would otherwise be tested on every lookup. BoundaryTracker evaluates them instead.
+   */
   index: PlaceIndex;
   placeById: Map<number, Place>;
   homePlacesByUnit: Map<number, Place[]>;
@@ -23,6 +29,8 @@ export interface EngineInputs {
   unitDriverCards: Map<number, Set<string>>;
   vehicles: Map<number, RuleVehicle>;
   detectors: readonly Detector<unknown, unknown>[];
+  /** Rules resolved per vehicle, kept as long as these inputs are: resolving parses every detector's settings. */
+  rulesByVehicle: Map<number, ResolvedRules>;
 }
 
 /** Orders, driver reports and the duty roster for the positions of one batch. */
@@ -35,8 +43,20 @@ export interface BatchFacts {
 
 export const emptyFacts = (): BatchFacts => ({ orders: new Map(), driverReports: new Map(), roster: new Set() });
 
+function homePlaces(places: readonly Place[]): Map<number, Place[]> {
+  const byUnit = new Map<number, Place[]>();
+  for (const place of places) {
+    if (place.category !== 'designated_parking' || place.unitId === null) continue;
+    byUnit.set(place.unitId, [...(byUnit.get(place.unitId) ?? []), place]);
+  }
+  return byUnit;
+}
+
 /** Builds the shared inputs from values in memory (the benchmark and unit tests use this directly). */
 export function makeInputs(parts: {
+  placesVersion?: string;
+  /** Inputs whose places, index and home places are reused (the places did not change). */
+  samePlacesAs?: EngineInputs;
   settings: RuleSettings;
   calendarRows: Parameters<typeof buildCalendarTable>[0];
   places: readonly Place[];
@@ -45,23 +65,21 @@ export function makeInputs(parts: {
   vehicles: readonly RuleVehicle[];
   detectors: readonly Detector<unknown, unknown>[];
 }): EngineInputs {
-  const homePlacesByUnit = new Map<number, Place[]>();
-  for (const place of parts.places) {
-    if (place.category !== 'designated_parking' || place.unitId === null) continue;
-    homePlacesByUnit.set(place.unitId, [...(homePlacesByUnit.get(place.unitId) ?? []), place]);
-  }
+  const same = parts.samePlacesAs;
   return {
+    placesVersion: parts.placesVersion ?? '',
     settings: parts.settings,
     clock: new LocalClock(parts.settings.timeZone),
     calendar: buildCalendarTable(parts.calendarRows, parts.settings.timeZone),
-    places: parts.places,
-    index: new PlaceIndex(parts.places),
-    placeById: new Map(parts.places.map((p) => [p.id, p])),
-    homePlacesByUnit,
+    places: same?.places ?? parts.places,
+    index: same?.index ?? new PlaceIndex(parts.places.filter((p) => p.category !== 'prefecture_boundary')),
+    placeById: same?.placeById ?? new Map(parts.places.map((p) => [p.id, p])),
+    homePlacesByUnit: same?.homePlacesByUnit ?? homePlaces(parts.places),
     templates: parts.templates,
     unitDriverCards: parts.unitDriverCards ?? new Map(),
     vehicles: new Map(parts.vehicles.map((v) => [v.id, v])),
     detectors: parts.detectors,
+    rulesByVehicle: new Map(),
   };
 }
 
@@ -71,18 +89,41 @@ export async function loadRuleVehicles(db: Kysely<Database>): Promise<RuleVehicl
   return rows.map((row) => ({ id: row.id, plate: row.plate, unitId: row.unit_id, usageNature: row.usage_nature }));
 }
 
-/** Reads every shared input from the store. */
-export async function loadInputs(db: Kysely<Database>, detectors: readonly Detector<unknown, unknown>[]): Promise<EngineInputs> {
+async function placesVersion(db: Kysely<Database>): Promise<string> {
+  const row = await db
+    .selectFrom('places')
+    .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.max('id').as('maxId'), eb.fn.max('updated_at').as('changed')])
+    .executeTakeFirst();
+  return `${row?.count ?? 0}|${row?.maxId ?? 0}|${row?.changed ?? 0}`;
+}
+
+/**
+ * Reads every shared input from the store. Places, tens of thousands of shapes with their index,
+ * are read again only when the places table changed since `previous`.
+ */
+export async function loadInputs(db: Kysely<Database>, detectors: readonly Detector<unknown, unknown>[], previous?: EngineInputs): Promise<EngineInputs> {
   const facts = factReaders;
   const settings = await loadRuleSettings(db);
+  const version = await placesVersion(db);
+  const samePlaces = previous?.placesVersion === version ? previous : undefined;
   const [calendarRows, places, templates, unitDriverCards, vehicles] = await Promise.all([
     db.selectFrom('calendar_days').selectAll().execute(),
-    facts.loadPlaces(db),
+    samePlaces ? samePlaces.places : facts.loadPlaces(db),
     loadTemplateSet(db),
     facts.loadUnitDriverCards(db),
     loadRuleVehicles(db),
   ]);
-  return makeInputs({ settings, calendarRows: calendarRows as Parameters<typeof buildCalendarTable>[0], places, templates, unitDriverCards, vehicles, detectors });
+  return makeInputs({
+    placesVersion: version,
+    samePlacesAs: samePlaces,
+    settings,
+    calendarRows: calendarRows as Parameters<typeof buildCalendarTable>[0],
+    places,
+    templates,
+    unitDriverCards,
+    vehicles,
+    detectors,
+  });
 }
 
 const dayMs = 86_400_000;
@@ -117,7 +158,11 @@ export interface VehicleSetup {
 
 /** Builds the context, rules and boundary tracker of one vehicle. */
 export function setupVehicle(inputs: EngineInputs, facts: BatchFacts, vehicle: RuleVehicle, logger?: Logger, boundary?: BoundaryTracker): VehicleSetup {
-  const rules = resolveRules(inputs.templates, vehicle, inputs.detectors, inputs.settings, logger);
+  let rules = inputs.rulesByVehicle.get(vehicle.id);
+  if (!rules) {
+    rules = resolveRules(inputs.templates, vehicle, inputs.detectors, inputs.settings, logger);
+    inputs.rulesByVehicle.set(vehicle.id, rules);
+  }
   const orders = facts.orders.get(vehicle.id) ?? [];
   const { clock, calendar } = inputs;
   const dayTypes = new Map<string, DayType>();

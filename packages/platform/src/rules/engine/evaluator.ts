@@ -74,6 +74,10 @@ export class VehicleEvaluator {
   readonly #homeCentres: { latitude: number; longitude: number }[];
   /** Device time of the earliest late fix of this run; alerts ending at or after it are flagged late. */
   #lateFrom: number | null = null;
+  /** The local date last computed and the instants [start, end) it covers, so that most fixes need no date arithmetic. */
+  #day = { date: '', start: 0, end: 0 };
+  /** Detector states of the current run, in the order of the resolved detectors; written back to the vehicle state after the run. */
+  #detectorStates: unknown[] = [];
   dirty = false;
 
   constructor(setup: VehicleSetup, sink: EvaluationSink) {
@@ -83,18 +87,28 @@ export class VehicleEvaluator {
   }
 
   run(state: VehicleRuleState, fixes: readonly RuleFix[]): void {
+    this.#detectorStates = this.#setup.rules.detectors.map(({ detector }) => state.detectors[detector.code] ?? detector.initialState());
     for (const fix of fixes) this.#onFix(state, fix);
+    this.#storeDetectorStates(state);
+  }
+
+  #storeDetectorStates(state: VehicleRuleState): void {
+    const { detectors } = this.#setup.rules;
+    for (let i = 0; i < detectors.length; i++) state.detectors[detectors[i]!.detector.code] = this.#detectorStates[i];
   }
 
   #onFix(state: VehicleRuleState, fix: RuleFix): void {
     if (state.lastTime !== null && compareKeys(fix.time, fix.positionId, state.lastTime, state.lastPositionId!) <= 0) return;
     this.dirty = true;
     if (fix.late && (this.#lateFrom === null || fix.time < this.#lateFrom)) this.#lateFrom = fix.time;
-    const date = this.#setup.clock.date(fix.time);
+    const date = this.#dateOf(fix.time);
     if (date !== state.lastDate) {
-      if (state.lastTime !== null) this.#sink.checkpoint(this.#setup.vehicle.id, state.lastTime, state.lastPositionId!, JSON.stringify(state));
+      if (state.lastTime !== null) {
+        this.#storeDetectorStates(state);
+        this.#sink.checkpoint(this.#setup.vehicle.id, state.lastTime, state.lastPositionId!, JSON.stringify(state));
+      }
       state.lastDate = date;
-      this.#emit(state, { type: 'day_started', date, at: this.#setup.clock.startOfDay(fix.time) });
+      this.#emit(state, { type: 'day_started', date, at: this.#day.start });
     }
     state.lastTime = fix.time;
     state.lastPositionId = fix.positionId;
@@ -102,19 +116,30 @@ export class VehicleEvaluator {
     if (fix.valid) this.#segment(state, fix);
   }
 
+  #dateOf(time: number): string {
+    const day = this.#day;
+    if (time >= day.start && time < day.end) return day.date;
+    const { clock } = this.#setup;
+    day.date = clock.date(time);
+    day.start = clock.startOfDay(time);
+    day.end = clock.startOfDate(new Date(Date.parse(`${day.date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
+    return day.date;
+  }
+
   #emit(state: VehicleRuleState, event: RuleEvent): void {
     this.#sink.event?.(event);
     const { context, rules, vehicle } = this.#setup;
-    for (const { detector, settings } of rules.detectors) {
-      const before = state.detectors[detector.code] ?? (state.detectors[detector.code] = detector.initialState());
+    const states = this.#detectorStates;
+    for (let i = 0; i < rules.detectors.length; i++) {
+      const { detector, settings } = rules.detectors[i]!;
       let result;
       try {
-        result = detector.update(before, event, context, settings);
+        result = detector.update(states[i], event, context, settings);
       } catch (error) {
         this.#sink.detectorFailed?.(detector.code, vehicle.id, error);
         continue;
       }
-      if (result.state !== before) state.detectors[detector.code] = result.state;
+      states[i] = result.state;
       for (const alert of result.alerts) {
         const late = alert.late || (this.#lateFrom !== null && alert.end >= this.#lateFrom);
         this.#sink.alert(late === alert.late ? alert : { ...alert, late });
@@ -159,7 +184,8 @@ export class VehicleEvaluator {
   #extendTrip(state: VehicleRuleState, fix: RuleFix): void {
     const trip = state.trip!;
     if (this.#homeCentres.length > 0) {
-      const fromHome = Math.min(...this.#homeCentres.map((c) => distanceM(c.latitude, c.longitude, fix.latitude, fix.longitude)));
+      let fromHome = Infinity;
+      for (const c of this.#homeCentres) fromHome = Math.min(fromHome, distanceM(c.latitude, c.longitude, fix.latitude, fix.longitude));
       trip.maxDistanceFromHomeM = Math.max(trip.maxDistanceFromHomeM ?? 0, Math.round(fromHome));
     }
     if (!trip.leftBoundary && this.#setup.boundary.isOutside(fix)) trip.leftBoundary = true;

@@ -14,6 +14,7 @@ export class LocalClock {
   readonly timeZone: string;
   readonly #format: Intl.DateTimeFormat;
   readonly #offsets = new Map<number, number>();
+  readonly #dates = new Map<number, string>();
 
   constructor(timeZone: string) {
     this.timeZone = timeZone;
@@ -45,7 +46,14 @@ export class LocalClock {
 
   /** Local date YYYY-MM-DD of an instant. */
   date(instant: number): string {
-    return new Date(instant + this.offsetMs(instant)).toISOString().slice(0, 10);
+    const day = Math.floor((instant + this.offsetMs(instant)) / dayMs);
+    let date = this.#dates.get(day);
+    if (date === undefined) {
+      date = new Date(day * dayMs).toISOString().slice(0, 10);
+      if (this.#dates.size > 100_000) this.#dates.clear();
+      this.#dates.set(day, date);
+    }
+    return date;
   }
 
   /** Minutes after local midnight of an instant, 0 to 1439. */

@@ -21,6 +21,8 @@ export interface RunnerOptions {
   batchSize?: number;
   /** Shared inputs (places, templates, settings, calendar) are read again after this long. */
   inputsMaxAgeMs?: number;
+  /** While catching up on a backlog, vehicle states and the cursor are stored at most this often; once caught up, after every batch. */
+  stateFlushMs?: number;
   /** Called with every alert saved, after the batch that found it is committed. */
   onAlerts?(alerts: SavedAlert[]): void;
 }
@@ -65,6 +67,9 @@ export class RuleRunner {
   #inputs: EngineInputs | null = null;
   #inputsAt = 0;
   #cursor: number | null = null;
+  /** Vehicles whose state in memory is newer than the stored one. */
+  readonly #dirty = new Set<number>();
+  #flushedAt = Date.now();
   #failedDetectors = new Map<string, number>();
 
   static readonly cursorName = 'live';
@@ -89,9 +94,11 @@ export class RuleRunner {
   async #ensureInputs(force = false): Promise<EngineInputs> {
     const maxAge = this.#options.inputsMaxAgeMs ?? 5000;
     if (force || !this.#inputs || Date.now() - this.#inputsAt > maxAge) {
-      this.#inputs = await loadInputs(this.#store.db, this.#options.detectors);
+      const before = this.#inputs;
+      this.#inputs = await loadInputs(this.#store.db, this.#options.detectors, before ?? undefined);
+      const boundaryChanged = this.#inputs.places !== before?.places || this.#inputs.settings.places.boundaryMarginM !== before.settings.places.boundaryMarginM;
+      if (boundaryChanged) this.#boundaries.clear();
       this.#inputsAt = Date.now();
-      this.#boundaries.clear();
     }
     return this.#inputs;
   }
@@ -99,8 +106,12 @@ export class RuleRunner {
   /** Evaluates the next batch of positions; returns what it did (positions 0 when nothing was waiting). */
   async step(): Promise<StepResult> {
     const cursor = this.cursor;
-    const rows = await positionsAfter(this.#store.db, cursor, this.#options.batchSize ?? 2000);
-    if (rows.length === 0) return { positions: 0, alerts: 0, created: 0, rewound: 0, cursor };
+    const batchSize = this.#options.batchSize ?? 2000;
+    const rows = await positionsAfter(this.#store.db, cursor, batchSize);
+    if (rows.length === 0) {
+      this.flush();
+      return { positions: 0, alerts: 0, created: 0, rewound: 0, cursor };
+    }
     const maxId = rows[rows.length - 1]!.id;
     let inputs = await this.#ensureInputs();
     const reader = new PositionReader(requireKeyring(this.#store));
@@ -128,22 +139,38 @@ export class RuleRunner {
     try {
       alerts = this.#evaluate(inputs, facts, work);
       const saved = await this.#saveAlerts(alerts);
-      const now = Date.now();
-      this.#persistence.transaction(() => {
-        for (const w of work) {
-          if (w.state.lastTime === null) continue;
-          this.#persistence.saveState(w.vehicleId, JSON.stringify(w.state), w.state.lastTime, w.state.lastPositionId!, now);
-        }
-        this.#persistence.setCursor(RuleRunner.cursorName, maxId, now);
-      });
+      for (const w of work) this.#dirty.add(w.vehicleId);
       this.#cursor = maxId;
+      if (rows.length < batchSize || Date.now() - this.#flushedAt >= (this.#options.stateFlushMs ?? 5000)) this.flush();
       if (saved.length > 0) this.#options.onAlerts?.(saved);
       return { positions: rows.length, alerts: alerts.length, created: saved.filter((s) => s.created).length, rewound: work.filter((w) => w.rewindFrom !== undefined).length, cursor: maxId };
     } catch (error) {
-      // The states in memory are ahead of the stored ones now: read them again with the batch.
-      for (const w of work) this.#states.delete(w.vehicleId);
+      // The states in memory may be ahead of the stored ones: go back to the stored states and cursor.
+      this.#states.clear();
+      this.#dirty.clear();
+      this.#cursor = null;
       throw error;
     }
+  }
+
+  /**
+   * Stores the changed vehicle states with the cursor in one transaction. A restart continues from
+   * there: positions evaluated since are evaluated again, which stores the same trips and merges
+   * into the same alerts.
+   */
+  flush(): void {
+    if (this.#dirty.size === 0 || this.#cursor === null) return;
+    const now = Date.now();
+    this.#persistence.transaction(() => {
+      for (const vehicleId of this.#dirty) {
+        const state = this.#states.get(vehicleId);
+        if (!state || state.lastTime === null) continue;
+        this.#persistence.saveState(vehicleId, JSON.stringify(state), state.lastTime, state.lastPositionId!, now);
+      }
+      this.#persistence.setCursor(RuleRunner.cursorName, this.#cursor!, now);
+    });
+    this.#dirty.clear();
+    this.#flushedAt = now;
   }
 
   #loadState(vehicleId: number): VehicleRuleState {

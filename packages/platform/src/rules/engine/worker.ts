@@ -82,6 +82,11 @@ async function loop(): Promise<void> {
       await sleep(Math.min(30_000, 500 * 2 ** Math.min(failures, 6)));
     }
   }
+  try {
+    runner.flush();
+  } catch (error) {
+    logger.error({ err: error }, 'rules state not stored at stop; the next start evaluates the last positions again');
+  }
   await db.destroy();
   reply({ kind: 'stopped' });
 }
