@@ -50,9 +50,9 @@ export class EnginePersistence {
     this.#dropTripsDecidedAfter = sqlite.prepare('DELETE FROM trips WHERE vehicle_id = ? AND decided_at > ?');
   }
 
-  /** Runs work in one transaction. */
+  /** Runs work in one transaction that takes the write lock at its start, so that it never has to upgrade a stale read snapshot. */
   transaction<T>(work: () => T): T {
-    return this.#sqlite.transaction(work)();
+    return this.#sqlite.transaction(work).immediate();
   }
 
   cursor(name: string): number {
