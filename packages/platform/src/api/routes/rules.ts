@@ -100,6 +100,15 @@ function audit(store: Store, request: FastifyRequest, action: string, objectType
   appendAudit(store, { actor: requestActor(request), action, objectType, objectId, detail });
 }
 
+/** A detector's settings as the engine uses them: defaults when the stored ones are no longer valid (the engine logs that). */
+function effectiveSettings(detector: Detector<unknown, unknown>, partial: Record<string, unknown> | undefined): unknown {
+  try {
+    return detector.parseSettings(partial ?? {});
+  } catch {
+    return detector.parseSettings({});
+  }
+}
+
 /** Whether a template is visible in the user's scope: templates of no unit always are, a unit's only within scope. */
 async function visible(store: Store, request: FastifyRequest, template: TemplateView): Promise<boolean> {
   if (template.unitId === null) return true;
@@ -205,7 +214,7 @@ export async function ruleRoutes(app: ZodApp, { store }: ApiOptions): Promise<vo
         nightWindow: merged.nightWindow ?? settings.nightWindow,
         detectors: detectors().map((d) => {
           const entry = merged.detectors?.[d.code];
-          return { code: d.code, name: ruleCatalogue[d.code].zh, enabled: entry?.enabled !== false, settings: d.parseSettings(entry?.settings ?? {}) };
+          return { code: d.code, name: ruleCatalogue[d.code].zh, enabled: entry?.enabled !== false, settings: effectiveSettings(d, entry?.settings) };
         }),
       },
     };

@@ -67,6 +67,8 @@ export class RuleRunner {
   #inputs: EngineInputs | null = null;
   #inputsAt = 0;
   #cursor: number | null = null;
+  /** The cursor as last stored. */
+  #storedCursor: number | null = null;
   /** Vehicles whose state in memory is newer than the stored one. */
   readonly #dirty = new Set<number>();
   #flushedAt = Date.now();
@@ -87,7 +89,10 @@ export class RuleRunner {
   }
 
   get cursor(): number {
-    this.#cursor ??= this.#persistence.cursor(RuleRunner.cursorName);
+    if (this.#cursor === null) {
+      this.#cursor = this.#persistence.cursor(RuleRunner.cursorName);
+      this.#storedCursor = this.#cursor;
+    }
     return this.#cursor;
   }
 
@@ -133,6 +138,12 @@ export class RuleRunner {
       work.push(await this.#prepare(inputs, vehicleId, fixes, cursor, maxId, reader));
     }
     const times = work.flatMap((w) => (w.fixes.length > 0 ? [w.fixes[0]!.time, w.fixes[w.fixes.length - 1]!.time] : []));
+    if (times.length === 0) {
+      // Nothing to evaluate: positions without a vehicle or a device time, or of unknown vehicles.
+      this.#cursor = maxId;
+      if (rows.length < batchSize || Date.now() - this.#flushedAt >= (this.#options.stateFlushMs ?? 5000)) this.flush();
+      return { positions: rows.length, alerts: 0, created: 0, rewound: 0, cursor: maxId };
+    }
     const facts = await loadBatchFacts(this.#store.db, inputs, work.map((w) => w.vehicleId), Math.min(...times), Math.max(...times));
 
     let alerts: AlertDraft[];
@@ -159,7 +170,7 @@ export class RuleRunner {
    * into the same alerts.
    */
   flush(): void {
-    if (this.#dirty.size === 0 || this.#cursor === null) return;
+    if (this.#cursor === null || (this.#dirty.size === 0 && this.#cursor === this.#storedCursor)) return;
     const now = Date.now();
     this.#persistence.transaction(() => {
       for (const vehicleId of this.#dirty) {
@@ -170,6 +181,7 @@ export class RuleRunner {
       this.#persistence.setCursor(RuleRunner.cursorName, this.#cursor!, now);
     });
     this.#dirty.clear();
+    this.#storedCursor = this.#cursor;
     this.#flushedAt = now;
   }
 
