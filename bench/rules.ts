@@ -1,6 +1,6 @@
 /**
- * Measures the rules engine's evaluation of positions held in memory: stop segmentation, place
- * matching against 10,000 indexed places, trips with verdicts, and every registered detector with
+ * Measures the rules engine's evaluation of positions held in memory. That is stop segmentation,
+ * place matching against 10,000 indexed places, trips with verdicts, and every registered detector with
  * the seeded templates, in batches of 2,000 as the live engine reads them, with the changed vehicle
  * states serialised to JSON every 5 seconds as the engine stores them while it catches up on a
  * backlog. Reading and decrypting positions and writing to SQLite are not included.
@@ -78,7 +78,7 @@ places.push({ id: placeCount, name: '喀什地区', category: 'prefecture_bounda
 const usageNatures = ['领导保障用车', '一般公务用车', '执法执勤用车'];
 const vehicles: RuleVehicle[] = Array.from({ length: vehicleCount }, (_, i) => ({ id: i + 1, plate: `新Q${String(i + 1).padStart(5, '0')}`, unitId: 1 + (i % unitCount), usageNature: usageNatures[i % 3]! }));
 
-/** A day of one vehicle from a weekday morning: parks of 10-90 minutes at random places, drives between them, fixes every 30 s. */
+/** Generates one vehicle's fixes from a weekday morning: parks of 10-90 minutes at random places and drives between them, a fix every 30 s. */
 function vehicleFixes(vehicle: RuleVehicle, firstId: number): RuleFix[] {
   const fixes: RuleFix[] = [];
   let time = Date.UTC(2026, 2, 2, 0, 0) + vehicle.id * 1000;

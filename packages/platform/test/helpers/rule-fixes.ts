@@ -29,10 +29,10 @@ export function offset(point: Point, northM: number, eastM: number): Point {
   };
 }
 
-/** A circle place shape. */
+/** Builds a circle place shape. */
 export const circle = (at: Point, radiusM: number): PlaceShape => ({ kind: 'circle', latitude: at.latitude, longitude: at.longitude, radiusM });
 
-/** A square polygon place shape with its centre at a point. */
+/** Builds a square polygon place shape centred on a point. */
 export function square(at: Point, sideM: number): PlaceShape {
   const h = sideM / 2;
   const corners = [offset(at, -h, -h), offset(at, -h, h), offset(at, h, h), offset(at, h, -h)];

@@ -100,7 +100,7 @@ function audit(store: Store, request: FastifyRequest, action: string, objectType
   appendAudit(store, { actor: requestActor(request), action, objectType, objectId, detail });
 }
 
-/** A detector's settings as the engine uses them: defaults when the stored ones are no longer valid (the engine logs that). */
+/** Returns a detector's settings as the engine uses them: the defaults when the stored ones are no longer valid (the engine logs that). */
 function effectiveSettings(detector: Detector<unknown, unknown>, partial: Record<string, unknown> | undefined): unknown {
   try {
     return detector.parseSettings(partial ?? {});
@@ -109,7 +109,7 @@ function effectiveSettings(detector: Detector<unknown, unknown>, partial: Record
   }
 }
 
-/** Whether a template is visible in the user's scope: templates of no unit always are, a unit's only within scope. */
+/** Returns whether a template is visible in the user's scope: a template of no unit always is, a unit's only within scope. */
 async function visible(store: Store, request: FastifyRequest, template: TemplateView): Promise<boolean> {
   if (template.unitId === null) return true;
   return inScope(await unitScope(store.db, currentUser(request)), template.unitId);

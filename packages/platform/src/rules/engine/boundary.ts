@@ -5,7 +5,7 @@ interface Known {
   latitude: number;
   longitude: number;
   outside: boolean;
-  /** Every point within this distance of the tested one gets the same answer. */
+  /** Radius around the tested point within which every point has the same result. */
   safeM: number;
 }
 
@@ -20,9 +20,9 @@ function edgeDistanceM(place: Place, point: GeoPoint): number {
 }
 
 /**
- * Answers whether a fix lies outside every prefecture_boundary place by more than a margin. A
+ * Tells whether a fix lies outside every prefecture_boundary place by more than a margin. A
  * boundary polygon has thousands of vertices, so each test also measures the distance to the
- * nearest edge: a later fix closer than that to the tested one gets the same answer without a
+ * nearest edge. A later fix closer than that to the tested one has the same result without a
  * polygon test, which costs one distance per fix almost everywhere in the prefecture.
  * Without boundary places nothing is outside.
  */

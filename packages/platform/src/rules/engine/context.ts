@@ -10,7 +10,7 @@ import { factReaders, type DriverReport } from './facts.ts';
 import { LocalClock } from './local-clock.ts';
 import { BoundaryTracker } from './boundary.ts';
 
-/** What every vehicle's evaluation shares, read once and refreshed when it may have changed. */
+/** Inputs shared by every vehicle's evaluation, read once and refreshed when they may have changed. */
 export interface EngineInputs {
   /** Count, highest id and latest change of the places table, to tell whether places must be read again. */
   placesVersion: string;

@@ -20,7 +20,7 @@ export interface TripRecord {
   decidedAt: number;
 }
 
-/** Where an evaluation puts what it finds; the runner stores it, tests and the benchmark collect or count it. */
+/** Receiver of an evaluation's findings: the runner stores them, tests and the benchmark collect or count them. */
 export interface EvaluationSink {
   alert(draft: AlertDraft): void;
   /** Stores a trip and returns its id, or null when trips are not stored. */

@@ -5,10 +5,10 @@ const dayMs = 86_400_000;
 
 /**
  * Local dates and times of day in one IANA time zone, fast enough for every fix: the UTC offset is
- * asked of Intl once per hour of time and cached, and the rest is arithmetic. Offsets of every
- * zone change only on whole hours or half hours UTC, so an offset read at the start of an hour
- * holds for the whole hour; zones with quarter-hour transitions (none in China) would be off for
- * up to 45 minutes around a transition.
+ * asked of Intl once per hour of time and cached, and the rest is arithmetic. The offset read at
+ * the start of an hour is used for the whole hour, which is exact for zones whose offsets change
+ * on whole or half hours. NOTE: zones with quarter-hour transitions (none in China) would be off
+ * for up to 45 minutes around a transition.
  */
 export class LocalClock {
   readonly timeZone: string;
@@ -62,13 +62,13 @@ export class LocalClock {
     return Math.floor((((local % dayMs) + dayMs) % dayMs) / 60_000);
   }
 
-  /** The UTC instant of local midnight starting a date YYYY-MM-DD. */
+  /** Returns the UTC instant of local midnight at the start of a date YYYY-MM-DD. */
   startOfDate(date: string): number {
     const wall = Date.parse(`${date}T00:00:00Z`);
     return wall - this.offsetMs(wall - this.offsetMs(wall));
   }
 
-  /** The UTC instant of local midnight starting the date of an instant. */
+  /** Returns the UTC instant of local midnight at the start of an instant's date. */
   startOfDay(instant: number): number {
     const local = instant + this.offsetMs(instant);
     const midnightLocal = local - (((local % dayMs) + dayMs) % dayMs);

@@ -18,6 +18,7 @@ export class EnginePersistence {
 
   constructor(sqlite: SqliteDatabase.Database) {
     this.#sqlite = sqlite;
+
     this.#readCursor = sqlite.prepare('SELECT position_id FROM rule_cursor WHERE name = ?');
     this.#writeCursor = sqlite.prepare('INSERT INTO rule_cursor (name, position_id, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET position_id = excluded.position_id, updated_at = excluded.updated_at');
     this.#readState = sqlite.prepare('SELECT state FROM rule_vehicle_states WHERE vehicle_id = ?');
@@ -25,6 +26,7 @@ export class EnginePersistence {
       'INSERT INTO rule_vehicle_states (vehicle_id, state, last_time, last_position_id, updated_at) VALUES (?, ?, ?, ?, ?) ' +
         'ON CONFLICT (vehicle_id) DO UPDATE SET state = excluded.state, last_time = excluded.last_time, last_position_id = excluded.last_position_id, updated_at = excluded.updated_at',
     );
+
     this.#checkpointBefore = sqlite.prepare(
       'SELECT time, position_id, state FROM rule_checkpoints WHERE vehicle_id = ? AND (time < ? OR (time = ? AND position_id < ?)) ORDER BY time DESC, position_id DESC LIMIT 1',
     );
@@ -32,6 +34,7 @@ export class EnginePersistence {
     this.#writeCheckpoint = sqlite.prepare('INSERT OR REPLACE INTO rule_checkpoints (vehicle_id, time, position_id, state, created_at) VALUES (?, ?, ?, ?, ?)');
     this.#dropCheckpointsAfter = sqlite.prepare('DELETE FROM rule_checkpoints WHERE vehicle_id = ? AND (time > ? OR (time = ? AND position_id > ?))');
     this.#pruneCheckpoints = sqlite.prepare('DELETE FROM rule_checkpoints WHERE vehicle_id = ? AND time < ?');
+
     this.#upsertTrip = sqlite.prepare(`
       INSERT INTO trips (vehicle_id, unit_id, start_time, end_time, distance_m, max_distance_from_home_m, left_boundary,
         from_latitude, from_longitude, to_latitude, to_longitude, from_place_ids, to_place_ids, first_position_id, last_position_id,
@@ -73,7 +76,7 @@ export class EnginePersistence {
     this.#writeState.run(vehicleId, state, lastTime, lastPositionId, now);
   }
 
-  /** The latest checkpoint whose order key is before (time, positionId). */
+  /** Returns the latest checkpoint whose order key is before (time, positionId). */
   checkpointBefore(vehicleId: number, time: number, positionId: number): { time: number; positionId: number; state: string } | null {
     const row = this.#checkpointBefore.get(vehicleId, time, time, positionId) as { time: number; position_id: number; state: string } | undefined;
     return row ? { time: row.time, positionId: row.position_id, state: row.state } : null;

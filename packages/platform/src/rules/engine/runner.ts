@@ -52,10 +52,10 @@ interface VehicleWork {
 }
 
 /**
- * The live rules engine: reads committed positions after its cursor in batches, evaluates each
- * vehicle's positions in device-time order, stores trips, checkpoints and state, saves alerts and
- * only then moves the cursor, so a restart evaluates the unfinished batch again and the alert
- * merge key keeps that from duplicating anything.
+ * The live rules engine. It reads committed positions after its cursor in batches and evaluates
+ * each vehicle's positions in device-time order. It stores trips and checkpoints and saves alerts
+ * before it stores the cursor, so a restart evaluates the unfinished positions again, and the trip
+ * upsert and the alert merge key keep that from duplicating anything.
  */
 export class RuleRunner {
   readonly #store: Store;
@@ -196,7 +196,7 @@ export class RuleRunner {
   }
 
   /**
-   * Loads the vehicle's state. When the batch holds a position older than the last one evaluated
+   * Loads the vehicle's state. When the batch contains a position older than the last one evaluated
    * (a blind-area upload after newer live reports), restores the latest checkpoint before it and
    * reads the vehicle's stored positions after the checkpoint again, so that everything is
    * evaluated in device-time order; the positions new in this batch and older than the old last

@@ -5,7 +5,7 @@ import type { StopFact } from './types.ts';
 /** A stop as stored in state: places by id, so that state stays small and survives edits of place shapes. */
 export type StoredStop = Omit<StopFact, 'places'> & { places: { id: number; outsideM: number }[] };
 
-/** What the engine tracks of the stationary spell that stop segmentation has open. */
+/** Engine's record of the stationary spell that stop segmentation has open. */
 export interface DwellTrack {
   firstPositionId: number;
   lastPositionId: number;

@@ -42,7 +42,7 @@ const overlapMs = (order: TripOrderFact, trip: VerdictInput) => Math.min(order.e
 /** Orders this far before or after a trip still count as its orders, so that a trip at another time of the day is judged outside the window, not without an order. */
 export const orderSearchMs = 12 * 3_600_000;
 
-/** The order that covers the trip best: the largest overlap (negative: the smallest gap), then the lowest id. */
+/** Returns the order that covers the trip best: the largest overlap (negative: the smallest gap), then the lowest id. */
 function bestOrder(trip: VerdictInput, orders: readonly TripOrderFact[]): TripOrderFact | null {
   const candidates = orders.filter((o) => o.start - orderSearchMs <= trip.end && o.end + orderSearchMs >= trip.start);
   candidates.sort((a, b) => overlapMs(b, trip) - overlapMs(a, trip) || a.id - b.id);
@@ -50,8 +50,8 @@ function bestOrder(trip: VerdictInput, orders: readonly TripOrderFact[]): TripOr
 }
 
 /**
- * True when the trip ends at one of the order's destinations, or back at an official place (the
- * unit's parking, a government office): each trip of an order is judged on its own end, so an
+ * Returns true when the trip ends at one of the order's destinations, or back at an official place
+ * (the unit's parking, a government office). Each trip of an order is judged on its own end, so an
  * order's destinations may be visited in any order.
  */
 function endsAtDestination(trip: VerdictInput, order: TripOrderFact, homePlaces: readonly Place[]): boolean {
@@ -68,8 +68,8 @@ function endsAtDestination(trip: VerdictInput, order: TripOrderFact, homePlaces:
 
 /**
  * Judges a trip against the vehicle's approved orders. Checks run from the most basic to the most
- * specific and the first failure is the verdict: no order within 12 hours, then the time window
- * of the order closest to the trip (with graceMs either side),
+ * specific, and the first failure is the verdict. They are: no order within 12 hours, then the
+ * time window of the order closest to the trip (with graceMs either side),
  * then a driver card not registered to the unit, then leaving the prefecture without out-of-area
  * approval, then ending off the order's destinations.
  */

@@ -11,7 +11,7 @@ const detectorEntry = z.strictObject({
   settings: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** What a template or a vehicle override sets; every field is optional and inherits when unset. */
+/** Content of a template or a vehicle's overrides; every field is optional and inherits when unset. */
 export const templateContent = z.strictObject({
   workingHours: z.array(timeWindow).min(1).max(4).optional(),
   nightWindow: timeWindow.optional(),

@@ -46,8 +46,9 @@ export const ruleSettingsChange = ruleSettingsSchema.partial();
 /**
  * Defaults, in Beijing time (Asia/Shanghai), which Xinjiang's government offices keep by law while
  * daylight runs about two hours later than in eastern China. Offices there work 10:00-14:00 and
- * 16:00-20:00 in summer (15:30-19:30 in the afternoon in winter, a setting to change each season);
- * the night window 23:00-08:00 covers the hours when an official vehicle should rest at its parking.
+ * 16:00-20:00 in summer, and usually 15:30-19:30 in the afternoon in winter, which administrators
+ * set at each season. The night window 23:00-08:00 covers the hours when an official vehicle
+ * should rest at its parking.
  */
 export const defaultRuleSettings: RuleSettings = {
   timeZone: defaultCalendarTimeZone,

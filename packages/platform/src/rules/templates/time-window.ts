@@ -14,7 +14,7 @@ export function clockMinutes(time: string): number {
   return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 }
 
-/** The window as minutes after local midnight, the form RuleContext carries. */
+/** Converts a window to minutes after local midnight, the form RuleContext carries. */
 export function windowMinutes(window: TimeWindow): { start: number; end: number } {
   return { start: clockMinutes(window.start), end: clockMinutes(window.end) };
 }
