@@ -45,11 +45,11 @@ export async function bureauReviewsAlert(server: TestServer, browser: TestBrowse
   await page.waitForURL('**/dashboard');
   await page.locator('[data-test=menu-alerts]').click();
   await page.waitForURL('**/alerts');
-  await page.locator('[data-test=alert-feed-state]').getByText('实时推送已连接').waitFor({ timeout: 10_000 });
+  await page.locator('[data-test=alert-feed-state]').getByText('实时推送已连接').waitFor({ timeout: 20_000 });
   await driveToHotel(stop);
-  await page.locator('.alert-notification').filter({ hasText: `${stop.plate} · ${hotelRule}` }).waitFor({ timeout: 20_000 });
+  await page.locator('.alert-notification').filter({ hasText: `${stop.plate} · ${hotelRule}` }).waitFor({ timeout: 30_000 });
   const row = page.locator('[data-test=alert-table] .alert-row').filter({ hasText: hotelRule }).filter({ hasText: stop.plate });
-  await row.waitFor({ timeout: 10_000 });
+  await row.waitFor({ timeout: 20_000 });
   await screenshot(page, 'alert-list');
   stop.terminal.close();
 

@@ -1,5 +1,5 @@
 import { createPlace } from '../../platform/src/places/repository.ts';
-import { ScriptedTerminal } from '../../platform/test/helpers/rules-harness.ts';
+import { ScriptedTerminal, toPosition, type FixSpec } from '../../platform/test/helpers/rules-harness.ts';
 import { circle, drive, endOf, kashgar, park, square } from '../../platform/test/helpers/rule-fixes.ts';
 import type { TestServer } from './harness.ts';
 
@@ -41,5 +41,18 @@ export async function driveToHotel(stop: HotelStop): Promise<void> {
   const there = drive({ from: kashgar.office, to: kashgar.hotel, start });
   const parked = park({ at: kashgar.hotel, start: endOf(there), minutes: 40, driftM: 15 });
   const back = drive({ from: kashgar.hotel, to: kashgar.office, start: endOf(parked) });
-  await stop.terminal.reports([...there, ...parked, ...back]);
+  for (const fix of [...there, ...parked, ...back]) await reportWithResend(stop.terminal, fix);
+}
+
+// JT/T 808 terminals send a report again when the platform answers it with failure (result 1),
+// which the platform does when its store is briefly busy and the report was not committed.
+const maxSends = 3;
+
+async function reportWithResend(terminal: ScriptedTerminal, fix: FixSpec): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await terminal.send({ messageId: 0x0200, body: toPosition(fix) });
+    if (result === 0) return;
+    if (result !== 1 || attempt === maxSends) throw new Error(`0x0200 report of ${new Date(fix.time).toISOString()} answered with result ${result} after ${attempt} sends`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
