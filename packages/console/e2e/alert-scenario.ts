@@ -44,7 +44,7 @@ export async function driveToHotel(stop: HotelStop): Promise<void> {
   for (const fix of [...there, ...parked, ...back]) await reportWithResend(stop.terminal, fix);
 }
 
-// JT/T 808 terminals send a report again when the platform answers it with failure (result 1),
+// JT/T 808 terminals send a report again when the platform responds with failure (result 1),
 // which the platform does when its store is briefly busy and the report was not committed.
 const maxSends = 3;
 
