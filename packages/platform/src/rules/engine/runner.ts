@@ -49,6 +49,8 @@ interface VehicleWork {
   fixes: RuleFix[];
   /** Set when late positions made the engine restore a checkpoint: the order key restored from (null: from an empty state). */
   rewindFrom: { time: number; positionId: number } | null | undefined;
+  /** With rewindFrom null: the device time the evaluation starts again from, or undefined for the start of the vehicle's history. */
+  rewindSince?: number | undefined;
 }
 
 /**
@@ -226,7 +228,7 @@ export class RuleRunner {
     }
     this.#states.set(vehicleId, restored);
     this.#logger.info({ vehicleId, lateFixes: replayed.filter((f) => f.late).length, reevaluated: replayed.length, from: from && new Date(from.time).toISOString() }, 'late positions: evaluating the vehicle again from a checkpoint');
-    return { vehicleId, state: restored, fixes: replayed, rewindFrom: from };
+    return { vehicleId, state: restored, fixes: replayed, rewindFrom: from, rewindSince: since };
   }
 
   /** Evaluates every vehicle of the batch in one transaction that also stores trips and checkpoints; returns the alerts found. */
@@ -247,7 +249,8 @@ export class RuleRunner {
     persistence.transaction(() => {
       for (const w of work) {
         if (w.rewindFrom !== undefined) {
-          persistence.dropTripsDecidedAfter(w.vehicleId, w.rewindFrom?.time ?? -Infinity);
+          // Trips decided before the point evaluated again are kept; the evaluation decides the rest again.
+          persistence.dropTripsDecidedAfter(w.vehicleId, w.rewindFrom?.time ?? (w.rewindSince === undefined ? -Infinity : w.rewindSince - 1));
           persistence.dropCheckpointsAfter(w.vehicleId, w.rewindFrom);
         }
         const vehicle = inputs.vehicles.get(w.vehicleId)!;
