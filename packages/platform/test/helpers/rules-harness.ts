@@ -53,7 +53,7 @@ export interface RulesHarness {
   refreshRules(): void;
   /** Connects a terminal of a registered vehicle; it registers and authenticates. */
   connect(vehicle: TestVehicle): Promise<ScriptedTerminal>;
-  /** Resolves once the engine has evaluated every stored position. */
+  /** Resolves once the engine has evaluated every stored position; the engine thread may still be loading its modules after a start, which takes seconds on a busy machine. */
   waitForRules(timeoutMs?: number): Promise<void>;
   alerts(filter?: { rule?: string; vehicleId?: number }): Promise<Selectable<AlertTable>[]>;
   trips(vehicleId: number): Promise<Selectable<TripTable>[]>;
@@ -235,7 +235,7 @@ export async function startRulesHarness(options: HarnessOptions = {}): Promise<R
       terminals.push(terminal);
       return terminal;
     },
-    async waitForRules(timeoutMs = 10_000) {
+    async waitForRules(timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const max = await platform.store.db.selectFrom('positions').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
