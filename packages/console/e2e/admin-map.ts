@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import assert from 'node:assert/strict';
 import { field, logIn, screenshot, type TestBrowser, type TestServer } from './harness.ts';
 
-/** The bureau administrator's first log-in: password change, dashboard, then the live map with a vehicle's panel. */
+/** Drives the bureau administrator's first log-in, the dashboard, the live map with a vehicle's panel and its track. */
 export async function adminSeesVehicles(server: TestServer, browser: TestBrowser): Promise<void> {
   const { page } = browser;
   await logIn(page, server.baseUrl, 'admin');

@@ -4,7 +4,7 @@ import { field, logIn, screenshot, type TestBrowser, type TestServer } from './h
 
 const newPassword = 'Audit-Trail-2027';
 
-/** An auditor's first log-in: password change, TOTP enrolment, chain verification, then a log-in with the code. */
+/** Drives an auditor's first log-in (password change, TOTP enrolment), the chain verification and a log-in with the code. */
 export async function auditorVerifiesChain(server: TestServer, browser: TestBrowser): Promise<void> {
   const { page } = browser;
   await logIn(page, server.baseUrl, 'auditor');
@@ -45,7 +45,7 @@ export async function auditorVerifiesChain(server: TestServer, browser: TestBrow
   await page.locator('.el-select-dropdown__item').getByText('简体中文').click();
   await page.locator('[data-test=menu-audit]').getByText('审计日志').waitFor();
 
-  // The next log-in asks for the authenticator code after the password. A code can be used only
+  // The next log-in requests the authenticator code after the password. A code is accepted only
   // once, so the test takes the next 30-second step's code, which the server's window accepts.
   await page.locator('[data-test=logout]').click();
   await page.waitForURL('**/login');

@@ -7,7 +7,7 @@ import { unitWithWorkOrders } from './rollout-data.ts';
 const plates = ['新Q71001', '新Q71002'];
 const terminalPhone = '013977100001';
 
-/** An installer on a phone binds a terminal to a work order; the simulated terminal comes online and completes it. */
+/** Binds a terminal to a work order as an installer on a phone, then lets the simulated terminal come online and complete it. */
 export async function installerCompletesWorkOrder(server: TestServer, browser: TestBrowser, batchId: number): Promise<void> {
   const bureau = await server.token('bureau');
   await unitWithWorkOrders(server, bureau, batchId, '喀什地区统计局', plates);

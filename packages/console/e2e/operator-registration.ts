@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { field, logIn, screenshot, type TestBrowser, type TestServer } from './harness.ts';
 
-/** A unit operator fills the registration form of batch 1, is told what is missing, and submits it. */
+/** Fills the registration form of batch 1 as a unit operator, checks the listed problems, and submits it. */
 export async function operatorSubmitsForm(server: TestServer, browser: TestBrowser, bureau: string, unitId: number): Promise<void> {
   const { page } = browser;
   await logIn(page, server.baseUrl, 'operator');

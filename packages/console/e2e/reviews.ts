@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { field, logIn, screenshot, type TestBrowser, type TestServer } from './harness.ts';
 
 /**
- * The joint review of a submitted form with one exempt vehicle: the bureau approves in its inbox,
- * then the Secrecy Bureau, which sees only the exempt list, approves the exemption.
+ * Drives the joint review of a submitted form with one exempt vehicle. The bureau approves in its
+ * inbox, then the Secrecy Bureau, which reads only the exempt list, approves the exemption.
  */
 export async function reviewersApproveForm(server: TestServer, openBrowser: () => Promise<TestBrowser>, bureau: string, unitId: number): Promise<void> {
   const form = (await server.call<{ items: { id: number; unitId: number }[] }>(bureau, 'GET', '/api/rollout/forms')).items.find((f) => f.unitId === unitId)!;
@@ -23,7 +23,8 @@ export async function reviewersApproveForm(server: TestServer, openBrowser: () =
     await screenshot(admin.page, 'review-dialog');
     await admin.page.locator('[data-test=review-submit]').click();
     await admin.page.getByText('意见已提交').waitFor();
-    assert.equal(await admin.page.locator(`[data-test=review-${form.id}]`).count(), 0);
+    // The inbox reloads after the opinion: the form leaves it, since the Secrecy Bureau is next.
+    await admin.page.locator(`[data-test=review-${form.id}]`).waitFor({ state: 'detached' });
     assert.deepEqual(admin.problems, []);
   } finally {
     await admin.close();

@@ -5,7 +5,7 @@ import type { MapSettings, VehicleOverview } from '../api/types.ts';
 import { toDisplay, type LatLngTuple } from './coordinates.ts';
 import { vehicleState, type VehicleState } from './vehicle-state.ts';
 
-/** How a vehicle is drawn: its state, or alarm when it has an open emergency alarm. */
+/** Marker colour of a vehicle: its state, or alarm when it has an open emergency alarm. */
 export type MarkerState = VehicleState | 'alarm';
 
 interface Entry {
@@ -52,7 +52,9 @@ export class VehicleLayer {
     const children = cluster.getAllChildMarkers();
     const states = new Set(children.map((marker) => this.#states.get(marker)));
     const state = urgency.find((s) => states.has(s)) ?? 'offline';
-    const size = children.length < 10 ? 30 : children.length < 100 ? 36 : 44;
+    let size = 44;
+    if (children.length < 100) size = 36;
+    if (children.length < 10) size = 30;
     const colour = state === 'noPosition' || state === 'noTerminal' ? 'offline' : state;
     return L.divIcon({ className: '', html: `<div class="vehicle-cluster ${colour} size-${size}">${children.length}</div>`, iconSize: [size, size] });
   }

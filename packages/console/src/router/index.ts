@@ -1,5 +1,7 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router';
 import { useSession } from '../stores/session.ts';
+import { showError } from '../api/describe-error.ts';
+import type { User } from '../api/types.ts';
 import { homePage, mayOpen, pageAccess, type PageAccess } from '../access/pages.ts';
 import AppLayout from '../layouts/AppLayout.vue';
 import LoginView from '../views/LoginView.vue';
@@ -61,7 +63,14 @@ export const router = createRouter({ history: createWebHistory(), routes });
 /** Decides where a navigation goes: log-in, forced set-up steps, the role's home page, or the page asked for. */
 async function guard(to: RouteLocationNormalized) {
   const session = useSession();
-  const user = await session.load();
+  let user: User | null;
+  try {
+    user = await session.load();
+  } catch (error) {
+    // The server is unreachable or failing: the log-in page can still open and says so on log-in.
+    showError(error);
+    return to.meta.public ? true : { name: 'login' };
+  }
   if (to.meta.public) return user && to.name === 'login' ? { name: 'home' } : true;
   if (!user) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
   if (session.mustChangePassword) return to.name === 'password' ? true : { name: 'password' };
