@@ -35,11 +35,12 @@ export async function reviewersApproveForm(server: TestServer, openBrowser: () =
     await logIn(secrecy.page, server.baseUrl, 'secrecy');
     await secrecy.page.waitForURL('**/rollout/reviews');
     assert.deepEqual(await secrecy.page.locator('.el-menu-item').allInnerTexts(), ['审核待办']);
+    await secrecy.page.locator(`[data-test=review-${form.id}]`).waitFor();
+    await screenshot(secrecy.page, 'review-inbox');
     await secrecy.page.locator(`[data-test=review-${form.id}]`).click();
     await field(secrecy.page, 'review-comment').fill('同意暂不安装');
     await secrecy.page.locator('[data-test=review-submit]').click();
     await secrecy.page.getByText('意见已提交').waitFor();
-    await screenshot(secrecy.page, 'review-inbox');
     assert.deepEqual(secrecy.problems, []);
   } finally {
     await secrecy.close();
