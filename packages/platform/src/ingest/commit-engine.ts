@@ -44,7 +44,9 @@ export class CommitEngine {
   commit(reports: CommitReport[]): IngestResult[] {
     // One sealer per group: its single SM4 key stream saves a cipher set-up per value.
     const sealer = this.#keyring.sealer();
-    return this.#sqlite.transaction(() => reports.map((report) => this.#write(report, sealer)))();
+    // IMMEDIATE takes the write lock first: the rules thread writes too, and a transaction that read
+    // before writing could fail with SQLITE_BUSY_SNAPSHOT instead of waiting for the lock.
+    return this.#sqlite.transaction(() => reports.map((report) => this.#write(report, sealer))).immediate();
   }
 
   #memory(terminalId: number): TerminalMemory {

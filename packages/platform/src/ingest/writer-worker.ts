@@ -21,7 +21,7 @@ interface WorkerData {
 
 const data = workerData as WorkerData;
 const sqlite = new SqliteDatabase(data.file);
-sqlite.pragma('busy_timeout = 5000');
+sqlite.pragma('busy_timeout = 10000');
 // Commits run at NORMAL; with FULL durability the WAL is then synced before the reply.
 sqlite.pragma('synchronous = NORMAL');
 sqlite.pragma('foreign_keys = ON');

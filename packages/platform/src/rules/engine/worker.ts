@@ -17,7 +17,7 @@ import type { RuleWorkerData, RuleWorkerReply, RuleWorkerRequest } from './worke
 const data = workerData as RuleWorkerData;
 const logger = createLogger().child({ component: 'rules' });
 const sqlite = new SqliteDatabase(data.file);
-sqlite.pragma('busy_timeout = 5000');
+sqlite.pragma('busy_timeout = 15000');
 sqlite.pragma('synchronous = NORMAL');
 sqlite.pragma('foreign_keys = ON');
 // The store's checkpoint worker keeps the WAL short.
