@@ -84,7 +84,8 @@ describe('replay of published terminal captures', () => {
       env: { ...process.env, GONGCHE_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    for (let i = 0; i < 100; i++) {
+    // Up to 60 s: a cold start compiles the TypeScript sources, which is slow on a loaded machine.
+    for (let i = 0; i < 600; i++) {
       const up = await fetch(`http://127.0.0.1:${httpPort}/api/health`).then(() => true, () => false);
       if (up) break;
       await new Promise((r) => setTimeout(r, 100));
