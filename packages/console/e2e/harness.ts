@@ -100,6 +100,9 @@ export interface TestBrowser {
  * CSP violation is collected in `problems`, so that tests can assert the console ran cleanly.
  */
 export async function launchBrowser(viewport = { width: 1440, height: 900 }): Promise<TestBrowser> {
+  if (!fs.existsSync(chromiumPath)) {
+    throw new Error(`Chromium not found at ${chromiumPath}: install Debian's package (apt-get install --no-install-recommends chromium) or set GONGCHE_CHROMIUM`);
+  }
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gongche-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
