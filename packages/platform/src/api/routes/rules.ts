@@ -65,7 +65,7 @@ const templatePatch = z.strictObject({
 });
 
 const vehicleRulesInput = z.strictObject({
-  templateId: z.number().int().positive().nullable().describe('A template of the vehicle\'s own, in place of the ones its usage nature and unit select; null for those'),
+  templateId: z.number().int().positive().nullable().default(null).describe('A template of the vehicle\'s own, in place of the ones its usage nature and unit select; null or left out for those'),
   overrides: contentSchema,
 });
 

@@ -106,6 +106,10 @@ test('unit template and vehicle override', async () => {
   assert.deepEqual(body.effective.nightWindow, { start: '02:00', end: '06:00' });
   assert.equal(body.effective.detectors.find((d: { code: string }) => d.code === 'holiday_use').enabled, false);
 
+  const withoutTemplate = await call('PUT', `/api/rules/vehicles/${vehicleId}`, admin, { overrides: { nightWindow: { start: '02:00', end: '06:00' } } });
+  assert.equal(withoutTemplate.statusCode, 200, withoutTemplate.body);
+  assert.equal(withoutTemplate.json().templateId, null);
+
   const operator = await h.loginAs('unit_operator', { unitId });
   assert.equal((await call('GET', `/api/rules/vehicles/${vehicleId}`, operator)).statusCode, 200);
   assert.equal((await call('PUT', `/api/rules/vehicles/${vehicleId}`, operator, { templateId: null, overrides: {} })).statusCode, 403);
