@@ -150,7 +150,7 @@ export class VehicleEvaluator {
   #segment(state: VehicleRuleState, fix: RuleFix): void {
     if (state.lastValid) state.odometerM += distanceM(state.lastValid.latitude, state.lastValid.longitude, fix.latitude, fix.longitude);
     state.lastValid = { time: fix.time, latitude: fix.latitude, longitude: fix.longitude };
-    state.recent.push({ time: fix.time, positionId: fix.positionId, rawFrameId: fix.rawFrameId, odometerM: state.odometerM });
+    state.recent.push({ time: fix.time, positionId: fix.positionId, rawFrameId: fix.rawFrameId, odometerM: state.odometerM, latitude: fix.latitude, longitude: fix.longitude });
     if (state.recent.length > recentFixes) state.recent.shift();
     if (state.trip) this.#extendTrip(state, fix);
 
@@ -183,14 +183,19 @@ export class VehicleEvaluator {
 
   #extendTrip(state: VehicleRuleState, fix: RuleFix): void {
     const trip = state.trip!;
-    if (this.#homeCentres.length > 0) {
-      let fromHome = Infinity;
-      for (const c of this.#homeCentres) fromHome = Math.min(fromHome, distanceM(c.latitude, c.longitude, fix.latitude, fix.longitude));
-      trip.maxDistanceFromHomeM = Math.max(trip.maxDistanceFromHomeM ?? 0, Math.round(fromHome));
-    }
-    if (!trip.leftBoundary && this.#setup.boundary.isOutside(fix)) trip.leftBoundary = true;
+    this.#coverPoint(trip, fix);
     sampleFrame(trip.headFrames, trip.tailFrames, fix.rawFrameId);
     trip.late ||= fix.late;
+  }
+
+  /** Widens the trip's largest distance from home, and notes when the point lies outside the prefecture. */
+  #coverPoint(trip: NonNullable<VehicleRuleState['trip']>, point: { latitude: number; longitude: number }): void {
+    if (this.#homeCentres.length > 0) {
+      let fromHome = Infinity;
+      for (const c of this.#homeCentres) fromHome = Math.min(fromHome, distanceM(c.latitude, c.longitude, point.latitude, point.longitude));
+      trip.maxDistanceFromHomeM = Math.max(trip.maxDistanceFromHomeM ?? 0, Math.round(fromHome));
+    }
+    if (!trip.leftBoundary && this.#setup.boundary.isOutside(point)) trip.leftBoundary = true;
   }
 
   #startTrip(state: VehicleRuleState, time: number, fix: RuleFix): void {
@@ -209,7 +214,12 @@ export class VehicleEvaluator {
       tailFrames: [],
       late: false,
     };
-    for (const recent of state.recent) if (recent.time >= time && recent.positionId !== fix.positionId) sampleFrame(state.trip.headFrames, state.trip.tailFrames, recent.rawFrameId);
+    // The trip is dated back to its first departing fix, so the departing fixes before this one count too.
+    for (const recent of state.recent) {
+      if (recent.time < time || recent.positionId === fix.positionId) continue;
+      sampleFrame(state.trip.headFrames, state.trip.tailFrames, recent.rawFrameId);
+      if (recent.latitude !== undefined && recent.longitude !== undefined) this.#coverPoint(state.trip, { latitude: recent.latitude, longitude: recent.longitude });
+    }
     this.#extendTrip(state, fix);
   }
 

@@ -39,6 +39,9 @@ export interface RecentFix {
   positionId: number;
   rawFrameId: number;
   odometerM: number;
+  /** Missing in states stored before they were kept; such a fix then does not count toward the trip's extent. */
+  latitude?: number;
+  longitude?: number;
 }
 
 /** Everything the engine keeps per vehicle between positions; plain data, stored as JSON. */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Place } from '../../../src/rules/places.ts';
 import type { RuleEvent } from '../../../src/rules/engine/types.ts';
 import { parseVehicleState } from '../../../src/rules/engine/state.ts';
+import { distanceM } from '../../../src/ingest/geo.ts';
 import { ruleFixes, runEngine } from '../../helpers/rule-events.ts';
 import { beijing, circle, drive, endOf, kashgar, offset, park, square } from '../../helpers/rule-fixes.ts';
 import { hotelStopDetector } from './fixtures/hotel-stop-detector.ts';
@@ -111,4 +112,19 @@ test('stored state continues the evaluation', () => {
   }
   assert.equal(whole.trips.length, 2);
   assert.equal(whole.alerts.length, 2, 'the hotel stop reported when it starts and when it ends');
+});
+
+test('trip extent counts its departing fixes', () => {
+  const parking: Place = { id: 1, name: '本单位停车场', category: 'designated_parking', unitId: 1, shape: square(kashgar.office, 60) };
+  const out = drive({ from: kashgar.office, to: kashgar.hotel, start: beijing('2026-03-02 19:00') });
+  const stay = park({ at: kashgar.hotel, start: endOf(out), minutes: 40 });
+  const back = drive({ from: kashgar.hotel, to: kashgar.office, start: endOf(stay) });
+  const home = park({ at: kashgar.office, start: endOf(back), minutes: 30 });
+  const run = runEngine({ places: [parking], fixes: ruleFixes([...out, ...stay, ...back, ...home]) });
+  const returning = run.trips.find((t) => t.trip.fromStop !== null);
+  assert.ok(returning, 'the drive back from the hotel is a trip');
+  // The trip is dated back to its first departing fix, about 2 km from home: that fix must count.
+  const first = back[0]!;
+  const firstFromHome = distanceM(kashgar.office.latitude, kashgar.office.longitude, first.latitude, first.longitude);
+  assert.ok(returning.trip.maxDistanceFromHomeM! >= Math.floor(firstFromHome), `max ${returning.trip.maxDistanceFromHomeM} m, first departing fix ${Math.round(firstFromHome)} m`);
 });
