@@ -63,7 +63,7 @@ export interface GatewaySettings {
   commandTimeoutS: number;
   /** Unacknowledged reports above which a connection stops reading until half of them are committed. */
   maxUnacknowledgedReports: number;
-  /** Send 0x8107 after each authentication, so that the 0x0107 answer reveals a changed terminal id or SIM card (ICCID). */
+  /** Send 0x8107 after each authentication, so that the 0x0107 response reveals a changed terminal id or SIM card (ICCID). */
   queryAttributesOnAuth: boolean;
 }
 

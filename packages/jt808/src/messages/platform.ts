@@ -53,7 +53,7 @@ export const platformCodecs: CodecTable<0x8001 | 0x8003 | 0x8100 | 0x8103 | 0x81
       if (body.parameters !== undefined) writer.textBytes(body.parameters);
     },
   },
-  // Query terminal attributes: an empty body; the terminal answers with 0x0107.
+  // Query terminal attributes: an empty body, and the terminal responds with 0x0107.
   0x8107: emptyBody(),
   0x8201: emptyBody(),
   0x8202: {

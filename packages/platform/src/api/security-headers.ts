@@ -45,7 +45,8 @@ export function installSecurityHeaders(app: FastifyInstance, options: SecurityHe
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Referrer-Policy', kind === 'console' ? consoleReferrer : 'no-referrer');
     reply.header('Cross-Origin-Resource-Policy', 'same-origin');
-    reply.header('Content-Security-Policy', kind === 'docs' ? docsPolicy : kind === 'console' ? console : apiPolicy);
+    const policies = { docs: docsPolicy, console, api: apiPolicy };
+    reply.header('Content-Security-Policy', policies[kind]);
     if (kind === 'api') reply.header('Cache-Control', 'no-store');
     // Only over TLS: a browser ignores the header on plain HTTP anyway (RFC 6797 section 8.1).
     if (request.protocol === 'https') reply.header('Strict-Transport-Security', 'max-age=31536000');

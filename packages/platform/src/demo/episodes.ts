@@ -90,7 +90,7 @@ function drive(from: Point, to: Point, start: number, alarm = 0): { fixes: Episo
   return { fixes, arrival: start + Math.ceil(durationMs / minuteMs) * minuteMs };
 }
 
-/** An evening at an entertainment venue: 21:00 to 22:10 Beijing time, from and back to the designated parking. */
+/** Builds an evening at an entertainment venue, 21:00 to 22:10 Beijing time, driving from and back to the designated parking. */
 export function venueEvening(day: number, places: EpisodePlaces): Episode {
   const home = placeCentre(places.home);
   const venue = placeCentre(places.target);
@@ -104,7 +104,7 @@ export function venueEvening(day: number, places: EpisodePlaces): Episode {
   };
 }
 
-/** A night at a residential compound: leaves the designated parking at 19:30, back at 08:30 the next morning. */
+/** Builds a night at a residential compound: the vehicle leaves the designated parking at 19:30 and returns at 08:30 the next morning. */
 export function residentialNight(day: number, places: EpisodePlaces): Episode {
   const home = placeCentre(places.home);
   const compound = placeCentre(places.target);
@@ -118,7 +118,7 @@ export function residentialNight(day: number, places: EpisodePlaces): Episode {
   };
 }
 
-/** A terminal whose main power is cut for 25 minutes in the afternoon while the vehicle is parked at its unit. */
+/** Builds a 25-minute main power cut in the afternoon while the vehicle is parked at its unit. */
 export function powerCut(day: number, places: EpisodePlaces): Episode {
   const home = placeCentre(places.home);
   const cut = day + 15 * hourMs;

@@ -45,9 +45,9 @@ async function firstOf(db: Kysely<Database>, category: string): Promise<Place | 
 }
 
 /**
- * Uploads a few scripted episodes of the previous day (an evening at a KTV, a night at a
- * residential compound, a main power cut) from demo terminals that the live simulation does not
- * drive, as blind-area batches, so that a new installation shows alerts with evidence at once.
+ * Uploads scripted episodes of the previous day as blind-area batches: an evening at a KTV, a
+ * night at a residential compound and a main power cut. They come from demo terminals that the
+ * live simulation does not drive, so that a new installation shows alerts with evidence at once.
  * The fixes of a day are deterministic: playing them again the same day stores nothing twice.
  */
 export async function playDemoEpisodes(options: { db: Kysely<Database>; host: string; port: number; logger: Logger; skipTerminals: number; now?: number }): Promise<number> {

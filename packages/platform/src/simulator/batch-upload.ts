@@ -14,7 +14,7 @@ export interface UploadFix {
   alarm: number;
 }
 
-const answerTimeoutMs = 10_000;
+const responseTimeoutMs = 10_000;
 /** Reports per 0x0704 batch; 30 reports of 28 bytes keep each frame under 1 KiB. */
 const batchSize = 30;
 
@@ -40,7 +40,7 @@ function toPosition(fix: UploadFix): Position {
 /**
  * Connects as a registered terminal, registers, authenticates and uploads the fixes as 0x0704
  * blind-area batches (type 1), each acknowledged before the next one goes out, as a terminal does
- * after a spell without network. Throws when the gateway rejects a step or does not answer.
+ * after a spell without network. Throws when the gateway rejects a step or does not respond.
  */
 export async function uploadBlindArea(options: { host: string; port: number; phone: string; plate: string; edition?: HeaderEdition; fixes: readonly UploadFix[] }): Promise<void> {
   const edition = options.edition ?? '2013';
@@ -57,9 +57,9 @@ export async function uploadBlindArea(options: { host: string; port: number; pho
   connection = await ReplayConnection.open(options.host, options.port, onMessage, () => undefined);
   try {
     const registration = send(registrationBody({ phone: options.phone, edition, terminalModel: 'GC-SIM-1', plate: options.plate, plateColor: 1 }));
-    const registered = await connection.waitFor((m) => m.messageId === 0x8100 && m.body.replySerial === registration, answerTimeoutMs);
+    const registered = await connection.waitFor((m) => m.messageId === 0x8100 && m.body.replySerial === registration, responseTimeoutMs);
     if (registered?.messageId !== 0x8100 || registered.body.result !== 0 || !registered.body.authCode) {
-      throw new Error(`Registration of terminal ${options.phone} failed: ${registered ? `result ${registered.messageId === 0x8100 ? registered.body.result : '?'}` : 'no answer'}`);
+      throw new Error(`Registration of terminal ${options.phone} failed: ${registered ? `result ${registered.messageId === 0x8100 ? registered.body.result : '?'}` : 'no response'}`);
     }
     await acknowledged(connection, send(authenticationBody(registered.body.authCode, options.phone, edition)), `authentication of terminal ${options.phone}`);
     for (let i = 0; i < options.fixes.length; i += batchSize) {
@@ -71,8 +71,8 @@ export async function uploadBlindArea(options: { host: string; port: number; pho
   }
 }
 
-async function acknowledged(connection: ReplayConnection, serial: number, what: string): Promise<void> {
-  const answer = await connection.waitFor((m) => m.messageId === 0x8001 && m.body.replySerial === serial, answerTimeoutMs);
-  if (!answer) throw new Error(`The gateway did not answer the ${what} within ${answerTimeoutMs} ms`);
-  if (answer.messageId === 0x8001 && answer.body.result !== 0) throw new Error(`The gateway rejected the ${what} with result ${answer.body.result}`);
+async function acknowledged(connection: ReplayConnection, serial: number, step: string): Promise<void> {
+  const response = await connection.waitFor((m) => m.messageId === 0x8001 && m.body.replySerial === serial, responseTimeoutMs);
+  if (!response) throw new Error(`The gateway did not respond to the ${step} within ${responseTimeoutMs} ms; check that it runs on this port`);
+  if (response.messageId === 0x8001 && response.body.result !== 0) throw new Error(`The gateway rejected the ${step} with result ${response.body.result}`);
 }

@@ -6,7 +6,7 @@ export interface CommandContext {
   /** The location block of a report made now. */
   currentPosition(): Position;
   settings: TerminalSettings;
-  /** The 0x0107 answer to a terminal attributes query. */
+  /** Returns the 0x0107 response to a terminal attributes query. */
   attributes(): MessageBody;
   /** Clears the alarm bits a 0x8203 manual alarm confirmation names. */
   confirmAlarm(alarmType: number): void;

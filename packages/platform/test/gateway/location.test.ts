@@ -215,7 +215,7 @@ describe('gateway alarm confirmation after reconnect', () => {
       const command = await second.next((m) => m.messageId === 0x8203);
       assert.equal(command.messageId === 0x8203 && command.body.alarmSerial, serial);
       second.send({ messageId: 0x0001, body: { replySerial: command.header.serial, replyId: 0x8203, result: 0 } });
-      // The confirmation is recorded once the answer is processed; poll, because a loaded machine may take a while.
+      // The confirmation is recorded once the response is processed. Poll, because a loaded machine may take a while.
       let alarm = await t.store.db.selectFrom('emergency_alarms').selectAll().executeTakeFirstOrThrow();
       for (let i = 0; i < 100 && !alarm.confirmation_sent_at; i++) {
         await new Promise((r) => setTimeout(r, 50));

@@ -57,8 +57,8 @@ export async function handleAuthentication(connection: TerminalConnection, heade
   metrics.online.set(sessions.size);
   connection.log.info({ edition: header.edition, replaced: replaced !== undefined }, 'terminal authenticated');
   connection.reply(header, Result.success);
-  // 0x0100 carries no ICCID, so only the 0x0107 answer shows a swapped SIM card. Terminals that
-  // do not support the query answer 0x0001 with result 3, which is logged and ignored.
+  // 0x0100 carries no ICCID, so only the 0x0107 response shows a swapped SIM card. Terminals that
+  // do not support the query respond with 0x0001 result 3, which is logged and ignored.
   if (config.gateway.queryAttributesOnAuth) connection.send({ messageId: 0x8107, body: {} });
   // Not awaited, because the terminal's response arrives as a later frame on this same connection.
   void deliverPendingConfirmation(connection).catch((error: unknown) => connection.log.error({ err: error }, 'pending alarm confirmation failed'));

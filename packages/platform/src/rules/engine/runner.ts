@@ -126,7 +126,10 @@ export class RuleRunner {
     const byVehicle = new Map<number, RuleFix[]>();
     for (const row of rows) {
       const fix = toRuleFix(row, reader);
-      if (fix) byVehicle.set(row.vehicle_id!, [...(byVehicle.get(row.vehicle_id!) ?? []), fix]);
+      if (!fix) continue;
+      const list = byVehicle.get(row.vehicle_id!);
+      if (list) list.push(fix);
+      else byVehicle.set(row.vehicle_id!, [fix]);
     }
     if ([...byVehicle.keys()].some((id) => !inputs.vehicles.has(id))) inputs = await this.#ensureInputs(true);
 

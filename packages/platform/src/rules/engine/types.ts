@@ -7,9 +7,9 @@ import type { RuleCode } from '../rule-codes.ts';
  * The contract between the rules engine and its detectors. The engine turns each vehicle's
  * stored positions, in device-time order, into events (fixes, stops, trips, day changes) and
  * feeds every event to every detector that the vehicle's template enables. A detector is plain
- * state plus a pure update function: it never reads the store, never looks at the clock, and
- * returns the same state object when nothing changed, so that the engine persists state only
- * when it changed and a replay over the same history yields the same alerts.
+ * state plus a pure update function that never reads the store or the clock. It returns the same
+ * state object when nothing changed, so the engine persists state only when it changed. A replay
+ * over the same history therefore yields the same alerts.
  */
 
 /** One stored position as the rules see it; times are UTC milliseconds. */
@@ -78,7 +78,7 @@ export interface TripOrderFact {
   holidayUse: boolean;
 }
 
-/** Why a trip is or is not covered by an order; every trip gets exactly one. */
+/** Verdict of a trip against the trip orders; every trip gets exactly one. */
 export type TripVerdict =
   | 'covered'
   | 'no_order'
@@ -137,7 +137,7 @@ export interface RuleContext {
   vehicle: RuleVehicle;
   places: PlaceIndex;
   calendar: CalendarTable;
-  /** Day type of the local date of an instant. 'unknown' days are evaluated as by weekday and the alert says the calendar was missing. */
+  /** Day type of the local date of an instant. 'unknown' days are evaluated by weekday, and the alert states that the calendar was missing. */
   dayType(instant: number): DayType;
   /** Minutes after local midnight of an instant, in the calendar's time zone. */
   minuteOfDay(instant: number): number;
@@ -156,7 +156,7 @@ export interface RuleContext {
 
 export type Severity = 'low' | 'medium' | 'high';
 
-/** What an alert points at so that a reviewer can check every fact (执法有据). */
+/** Evidence an alert points at, so that a reviewer can check every fact (执法有据). */
 export interface AlertEvidence {
   /** Stored positions supporting the finding: a range by device time and a sample of ids. */
   positionRange: { vehicleId: number; from: number; to: number };
