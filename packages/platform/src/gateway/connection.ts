@@ -49,6 +49,8 @@ export class TerminalConnection {
   #windowFrames = 0;
   #discarded = 0;
   #closed = false;
+  /** True while writes of the current tick are held back, to leave in one system call. */
+  #corked = false;
   #onClose: (connection: TerminalConnection, reason: string) => void;
 
   constructor(socket: Socket, context: GatewayContext, onClose: (connection: TerminalConnection, reason: string) => void) {
@@ -136,8 +138,25 @@ export class TerminalConnection {
     if (!peer) throw new AppError('GONGCHE_ERR_TERMINAL_UNKNOWN', 409, 'The terminal has not identified itself on this connection yet');
     const serial = this.nextSerial();
     const header = { edition: peer.edition, phone: peer.phone, serial, ...(peer.protocolVersion !== undefined && { protocolVersion: peer.protocolVersion }) };
-    if (!this.#closed) this.#socket.write(encodeMessage(header, message, { text: gbkCodec }));
+    if (!this.#closed) this.#write(encodeMessage(header, message, { text: gbkCodec }));
     return serial;
+  }
+
+  /**
+   * Writes at the end of the current tick together with the other answers of that tick. A
+   * committed group acknowledges all its reports at once, so after a backlog a terminal gets its
+   * answers in one write instead of one each.
+   */
+  #write(bytes: Buffer): void {
+    if (!this.#corked) {
+      this.#corked = true;
+      this.#socket.cork();
+      process.nextTick(() => {
+        this.#corked = false;
+        this.#socket.uncork();
+      });
+    }
+    this.#socket.write(bytes);
   }
 
   /** Answers a terminal message with a 0x8001 general response. */
