@@ -7,6 +7,7 @@ import { withExistingStore } from '../store/open-existing.ts';
 import type { Store } from '../store/db.ts';
 import { invalid } from '../errors.ts';
 import { Keyring, rewrapDataKeys } from '../crypto/keyring.ts';
+import { rotateDataKey } from '../crypto/rotation.ts';
 import { createMasterKeyFile, readMasterKey } from '../crypto/master-key.ts';
 import { defaultMasterKeyFile, readToolMasterKey } from '../crypto/setup.ts';
 import { defineCommand } from './commands.ts';
@@ -54,8 +55,7 @@ defineCommand({
   async run(args) {
     const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' } }, strict: true });
     await withKeyring(values['data-dir'], (store, keyring) => {
-      const key = keyring.rotate();
-      appendAudit(store, { actor: cliActor(), action: AUDIT_ACTIONS.keysRotated, objectType: 'data_key', objectId: key.id, detail: { algorithm: key.algorithm } });
+      const { key } = rotateDataKey(store, keyring, cliActor());
       console.log(`Created data key ${key.id} (${key.algorithm}); earlier keys are retired for writing and still open their data.`);
     });
     return 0;

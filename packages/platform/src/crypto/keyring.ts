@@ -11,6 +11,21 @@ export interface KeyringSettings {
   dataKeyPeriodDays: number;
 }
 
+/** A data key as `Keyring.inspect` lists it: its metadata, never its material. */
+export interface DataKeyStatus {
+  id: number;
+  algorithm: string;
+  createdAt: number;
+  /** When the key stopped sealing new data, or null for the active key. */
+  retiredAt: number | null;
+  /** createdAt plus the rotation period for the active key, or null for a retired key. */
+  rotationDueAt: number | null;
+  /** Fingerprint of the master key that wrapped this key. */
+  masterFingerprint: string;
+  /** Whether the keyring's master key unwraps this key and its authentication tag checks. */
+  masterKeyOpens: boolean;
+}
+
 interface DataKeyRow {
   id: number;
   algorithm: string;
@@ -123,6 +138,41 @@ export class Keyring {
     const key = this.#keys.get(id);
     if (!key) throw new AppError('GONGCHE_ERR_KEY_UNKNOWN', 500, `Stored ${what} was sealed under data key ${id}, which this store does not hold`, { value: id });
     return open(key, blob, aad, what);
+  }
+
+  /** Settings of this keyring: the algorithm of new keys and their rotation period. */
+  get settings(): Readonly<KeyringSettings> {
+    return this.#settings;
+  }
+
+  /**
+   * Lists the data keys without their material, each with whether the master key unwraps it and,
+   * for the active key, when it is due for replacement. A key past its due date is replaced at
+   * the next write, so the date may lie in the past while nothing is written.
+   */
+  inspect(): DataKeyStatus[] {
+    const rows = this.#store.sqlite.prepare('SELECT * FROM data_keys ORDER BY id').all() as DataKeyRow[];
+    const periodMs = this.#settings.dataKeyPeriodDays * 86_400_000;
+    return rows.map((row) => ({
+      id: row.id,
+      algorithm: row.algorithm,
+      createdAt: row.created_at,
+      retiredAt: row.retired_at,
+      rotationDueAt: row.retired_at === null ? row.created_at + periodMs : null,
+      masterFingerprint: row.master_fingerprint,
+      masterKeyOpens: this.#opens(row),
+    }));
+  }
+
+  #opens(row: DataKeyRow): boolean {
+    try {
+      unwrap(this.#master, row);
+      return true;
+    } catch (error) {
+      // A wrong master key or a wrapped key that fails authentication. Any other error is a bug.
+      if (error instanceof AppError) return false;
+      throw error;
+    }
   }
 
   /** Lists the data keys without their material. */

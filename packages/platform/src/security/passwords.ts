@@ -32,12 +32,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 export const minPasswordLength = 10;
+/** Character classes (lower case, upper case, digits, symbols) a password must mix. */
+export const minPasswordClasses = 3;
 
 /** Returns why a password breaks the policy (length, character classes, equal to the user name), or null. */
 export function passwordProblem(password: string, username: string): string | null {
   if ([...password].length < minPasswordLength) return `must have at least ${minPasswordLength} characters`;
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((re) => re.test(password)).length;
-  if (classes < 3) return 'must contain at least 3 of: lower-case letters, upper-case letters, digits, symbols';
+  if (classes < minPasswordClasses) return `must contain at least ${minPasswordClasses} of: lower-case letters, upper-case letters, digits, symbols`;
   if (password.toLowerCase() === username.toLowerCase()) return 'must not be the user name';
   return null;
 }
