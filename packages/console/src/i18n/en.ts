@@ -30,7 +30,8 @@ const en: Messages = {
   },
   totp: {
     title: 'Enable two-factor authentication', hint: 'Your role must use an authenticator app (FreeOTP, Google Authenticator, …) as a second factor.',
-    step1: '1. Add an account in the authenticator app with this secret (or the otpauth link):', secret: 'Secret', uri: 'otpauth link',
+    step1: '1. Add an account in the authenticator app: scan the QR code, or type in this secret (or use the otpauth link):', secret: 'Secret', uri: 'otpauth link',
+    qrAlt: 'QR code of the two-factor secret', qrFailed: 'The QR code could not be drawn; type in the secret instead ({reason})',
     step2: '2. Enter the 6-digit code the app shows to finish:', code: 'Code', enable: 'Enable', enabled: 'Two-factor authentication enabled', start: 'Generate secret',
   },
   vehicleState: { moving: 'Moving', stopped: 'Stopped', offline: 'Offline', noTerminal: 'No terminal', noPosition: 'No position' },

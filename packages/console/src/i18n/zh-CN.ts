@@ -28,7 +28,8 @@ export default {
   },
   totp: {
     title: '启用双因素认证', hint: '您的角色必须使用身份验证器应用（如 FreeOTP、Google 身份验证器）进行双因素认证。',
-    step1: '1. 在身份验证器应用中添加账户，手动输入以下密钥（或使用 otpauth 链接）：', secret: '密钥', uri: 'otpauth 链接',
+    step1: '1. 在身份验证器应用中添加账户：扫描二维码，或手动输入以下密钥（或使用 otpauth 链接）：', secret: '密钥', uri: 'otpauth 链接',
+    qrAlt: '双因素认证密钥二维码', qrFailed: '二维码生成失败，请手动输入密钥（{reason}）',
     step2: '2. 输入应用显示的 6 位动态码以完成启用：', code: '动态码', enable: '启用', enabled: '双因素认证已启用', start: '生成密钥',
   },
   vehicleState: { moving: '行驶', stopped: '停车', offline: '离线', noTerminal: '未装终端', noPosition: '无定位' },
