@@ -14,6 +14,7 @@ import { seedDemoFleet } from './demo/seed.ts';
 import { playDemoEpisodes } from './demo/play-episodes.ts';
 import { startDemoSimulation, type Simulation } from './simulator/demo.ts';
 import { AlertHub } from './alerts/hub.ts';
+import { LivePositions } from './api/live-positions.ts';
 import { startIntegritySweep } from './rules/integrity/sweep.ts';
 import { startRuleEngine, type RuleEngine, type RuleEngineOptions } from './rules/engine/service.ts';
 
@@ -56,11 +57,15 @@ export async function startPlatform(config: Config, logger: Logger, options: { d
     if (options.demo) await seedDemoFleet(store.db, logger);
     // Pushes new alerts to the live socket of the HTTP API; whatever finds alerts publishes through it.
     const alertHub = new AlertHub(store.db, logger, config.auth);
+    // Pushes the positions and online state that the gateway commits to the same sockets.
+    const livePositions = new LivePositions({ store, sockets: alertHub.sockets, logger });
+    running.push(() => livePositions.close());
 
-    const gateway = await startGateway({ store, config, logger, alertHub }).catch((error: unknown) => {
+    const gateway = await startGateway({ store, config, logger, alertHub, vehicleActivity: livePositions }).catch((error: unknown) => {
       throw listenFailure(error, 'JT/T 808', config.jt808Host, config.jt808Port, '--jt808-port or GONGCHE_JT808_PORT');
     });
     running.push(() => gateway.close());
+    livePositions.attach(gateway);
     const retention = startRetentionJob(store, config.retention, logger);
     running.push(() => retention.stop());
     const integrity = startIntegritySweep({ db: store.db, logger, alertHub, isOnline: (id) => gateway.isOnline(id) });

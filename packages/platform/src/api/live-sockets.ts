@@ -70,12 +70,20 @@ export class LiveSockets {
    * current role and unit scope. Returns the number of clients it was sent to.
    */
   async broadcast(audience: (user: User, scope: UnitScope) => boolean, message: LiveMessage): Promise<number> {
-    const users = await this.#currentUsers();
     const text = JSON.stringify(message);
+    return this.sendEach((user, scope) => (audience(user, scope) ? text : null));
+  }
+
+  /**
+   * Sends each client the text that `compose` returns for its user, checked with the user's
+   * current role and unit scope. A null text sends nothing. Returns the number of clients it was sent to.
+   */
+  async sendEach(compose: (user: User, scope: UnitScope) => string | null): Promise<number> {
+    const users = await this.#currentUsers();
     let sent = 0;
     for (const [client, user] of users) {
-      if (!audience(user, await unitScope(this.#db, user))) continue;
-      if (this.#send(client, text)) sent++;
+      const text = compose(user, await unitScope(this.#db, user));
+      if (text !== null && this.#send(client, text)) sent++;
     }
     return sent;
   }

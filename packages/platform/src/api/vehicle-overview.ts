@@ -29,6 +29,8 @@ export interface VehicleOverview extends Vehicle {
 
 export interface VehicleFilter {
   id?: number | undefined;
+  /** Only these vehicles, e.g. the ones whose position changed. */
+  ids?: readonly number[] | undefined;
   unitId?: number | undefined;
   /** Only vehicles of these units (the user's unit scope); undefined for every unit. */
   unitIds?: readonly number[] | undefined;
@@ -82,6 +84,7 @@ function overviewQuery(db: Kysely<Database>, filter: VehicleFilter, access: Last
     ])
     .orderBy('v.id');
   if (filter.id !== undefined) query = query.where('v.id', '=', filter.id);
+  if (filter.ids !== undefined) query = query.where('v.id', 'in', filter.ids.length > 0 ? [...filter.ids] : [-1]);
   if (filter.unitId !== undefined) query = query.where('v.unit_id', '=', filter.unitId);
   if (filter.unitIds !== undefined) query = query.where('v.unit_id', 'in', filter.unitIds.length > 0 ? [...filter.unitIds] : [-1]);
   // Plate filter matches any part of the plate, as the user types it.

@@ -18,4 +18,15 @@ export interface GatewayContext {
   discards: Map<string, number>;
   /** Pushes alerts that handlers raise (a terminal swap at registration) to the live sockets. */
   alertHub?: AlertPublisher | undefined;
+  /** Receiver of committed positions and session changes, which the live map shows. */
+  vehicleActivity?: VehicleActivity | undefined;
+}
+
+/** Receives what the gateway learns about vehicles, e.g. to push it to the live map. */
+export interface VehicleActivity {
+  /**
+   * Records that a vehicle changed: positions of it were committed, its terminal came online
+   * or went offline, or a committed report opened an emergency alarm (`alarmOpened`).
+   */
+  vehicleChanged(vehicleId: number, alarmOpened?: boolean): void;
 }

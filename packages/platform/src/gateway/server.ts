@@ -7,7 +7,7 @@ import type { Store } from '../store/db.ts';
 import { AppError } from '../errors.ts';
 import { IngestWriter } from '../ingest/writer.ts';
 import type { GatewayControl } from './control.ts';
-import type { GatewayContext } from './context.ts';
+import type { GatewayContext, VehicleActivity } from './context.ts';
 import { TerminalConnection } from './connection.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
 import { SessionRegistry } from './sessions.ts';
@@ -29,7 +29,7 @@ export interface Gateway extends GatewayControl {
 const housekeepingIntervalMs = 5_000;
 
 /** Starts the TCP server and the ingest writer behind it. */
-export async function startGateway(options: { store: Store; config: Config; logger: Logger; alertHub?: AlertPublisher | undefined }): Promise<Gateway> {
+export async function startGateway(options: { store: Store; config: Config; logger: Logger; alertHub?: AlertPublisher | undefined; vehicleActivity?: VehicleActivity | undefined }): Promise<Gateway> {
   const { store, config } = options;
   const logger = options.logger.child({ component: 'gateway' });
   const metrics = createGatewayMetrics();
@@ -37,7 +37,7 @@ export async function startGateway(options: { store: Store; config: Config; logg
     committed: (_stored, _reports, ms) => metrics.commitDuration.observe(ms / 1000),
   });
   await writer.ready();
-  const context: GatewayContext = { store, config, logger, metrics, sessions: new SessionRegistry(), writer, discards: new Map(), alertHub: options.alertHub };
+  const context: GatewayContext = { store, config, logger, metrics, sessions: new SessionRegistry(), writer, discards: new Map(), alertHub: options.alertHub, vehicleActivity: options.vehicleActivity };
   const connections = new Set<TerminalConnection>();
 
   const server = net.createServer((socket) => {
@@ -106,6 +106,7 @@ function onClosed(context: GatewayContext, connections: Set<TerminalConnection>,
     context.sessions.detach(terminal.id, connection);
     context.metrics.online.set(context.sessions.size);
     void recordSessionEnd(context, connection, reason);
+    if (terminal.vehicleId !== null) context.vehicleActivity?.vehicleChanged(terminal.vehicleId);
   }
   connection.log.info({ reason, frames: connection.framesIn }, 'connection closed');
 }

@@ -53,7 +53,7 @@ test('hello names user and topics', async () => {
   const client = await live(token);
   const hello = client.messages[0]!;
   assert.equal(hello.type, 'hello');
-  assert.deepEqual(hello.topics, ['alert.created', 'alert.updated']);
+  assert.deepEqual(hello.topics, ['alert.created', 'alert.updated', 'vehicle.position']);
   assert.equal((hello.user as { role: string }).role, 'unit_operator');
   assert.equal((hello.user as { unitId: number }).unitId, own.unitId);
 });

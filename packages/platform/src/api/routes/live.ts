@@ -10,7 +10,7 @@ import type { LiveMessage } from '../live-sockets.ts';
 const maxClientMessageBytes = 4096;
 
 /** Topics the live socket sends today. */
-export const liveTopics = ['alert.created', 'alert.updated'] as const;
+export const liveTopics = ['alert.created', 'alert.updated', 'vehicle.position'] as const;
 
 /**
  * Rejects a cookie-authenticated upgrade from a page of another origin (cross-site WebSocket
@@ -55,7 +55,8 @@ function onClientMessage(socket: WebSocket, data: Buffer | ArrayBuffer | Buffer[
  * Registers the live socket GET /api/ws, a WebSocket authenticated like every other route (the
  * session cookie from a browser, or a bearer token). The server sends JSON messages, each with
  * a `type`. The first message is `hello`. Then come `alert.created` and `alert.updated` for the
- * alerts the user may read.
+ * alerts the user may read, and `vehicle.position` for the vehicles whose positions the user may
+ * read (see LivePositions).
  */
 export async function liveRoutes(app: ZodApp, { alertHub }: ApiOptions): Promise<void> {
   await app.register(websocket, { options: { maxPayload: maxClientMessageBytes } });

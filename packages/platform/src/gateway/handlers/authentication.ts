@@ -55,6 +55,7 @@ export async function handleAuthentication(connection: TerminalConnection, heade
   const replaced = sessions.attach(terminal.id, connection);
   if (replaced) replaced.close('replaced_by_new_connection');
   metrics.online.set(sessions.size);
+  if (terminal.vehicle_id !== null) connection.context.vehicleActivity?.vehicleChanged(terminal.vehicle_id);
   connection.log.info({ edition: header.edition, replaced: replaced !== undefined }, 'terminal authenticated');
   connection.reply(header, Result.success);
   // 0x0100 carries no ICCID, so only the 0x0107 response shows a swapped SIM card. Terminals that

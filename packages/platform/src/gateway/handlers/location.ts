@@ -29,6 +29,7 @@ export function handleLocation(
       if (result.duplicates > 0) metrics.duplicates.inc(result.duplicates);
       for (const { reason } of result.invalid) metrics.positionsInvalid.inc({ reason });
       if (result.emergencyAlarmOpened) connection.log.warn({ phone: terminal.phone, vehicleId: terminal.vehicleId, serial: header.serial }, 'emergency alarm opened');
+      if (terminal.vehicleId !== null && (result.stored > 0 || result.emergencyAlarmOpened)) connection.context.vehicleActivity?.vehicleChanged(terminal.vehicleId, result.emergencyAlarmOpened);
       if (result.duplicates > 0) connection.log.debug({ serial: header.serial, duplicates: result.duplicates }, 'resent positions already stored');
       connection.reply(header, Result.success);
       metrics.ackLatency.observe((Date.now() - receivedAt) / 1000);
