@@ -203,7 +203,7 @@ export async function ruleRoutes(app: ZodApp, { store }: ApiOptions): Promise<vo
     const vehicle = await getVehicle(db, vehicleId);
     const [assignment, set, settings] = await Promise.all([getVehicleAssignment(db, vehicleId), loadTemplateSet(db), loadRuleSettings(db)]);
     const chain = templateChain(set, { id: vehicle.id, unitId: vehicle.unitId, usageNature: vehicle.usageNature });
-    const merged = mergeLayers([...chain.map((t) => t.content), assignment.overrides]);
+    const merged = mergeLayers([...chain.map((t) => t.content), assignment.overrides], detectors());
     return {
       vehicleId,
       templateId: assignment.templateId,

@@ -14,7 +14,7 @@ const categoryRuleSchema = z.strictObject({
 });
 
 export const nonOfficialPlaceSettingsSchema = z.strictObject({
-  /** Venue categories watched, each with the dwell that makes a stop there an alert. Replaces the whole table. */
+  /** Venue categories watched, each with the dwell that makes a stop there an alert. Templates change it per category (src/rules/templates/tables.ts). */
   categories: z
     .partialRecord(placeCategorySchema, categoryRuleSchema)
     .refine((table) => Object.keys(table).length > 0, 'name at least one category')

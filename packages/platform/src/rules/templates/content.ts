@@ -3,11 +3,12 @@ import { invalid } from '../../errors.ts';
 import { ruleCodes, type RuleCode } from '../rule-codes.ts';
 import type { Detector } from '../engine/types.ts';
 import { timeWindow } from './time-window.ts';
+import { checkCategoryKeys, mergeDetectorSettings } from './tables.ts';
 
 const detectorEntry = z.strictObject({
   /** Whether the detector applies; unset inherits, and a detector no layer mentions applies. */
   enabled: z.boolean().optional(),
-  /** A partial override of the detector's settings, merged key by key over the layers below. */
+  /** A partial override of the detector's settings, merged key by key over the layers below; category tables merge per category (src/rules/templates/tables.ts). */
   settings: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -38,7 +39,8 @@ function fail(what: string, raw: Issue[], value: unknown): never {
 
 /**
  * Validates template content: its shape with zod, then each detector's partial settings with that
- * detector's parseSettings, so that a bad value is rejected when saved, not when evaluated.
+ * detector's parseSettings, so that a bad value is rejected when saved, not when evaluated. A
+ * category that no place has is rejected with GONGCHE_ERR_UNKNOWN_CATEGORY.
  * `what` names the template in the error, e.g. "template 一般公务用车".
  */
 export function parseTemplateContent(input: unknown, detectors: readonly Detector<unknown, unknown>[], what: string): TemplateContent {
@@ -51,8 +53,10 @@ export function parseTemplateContent(input: unknown, detectors: readonly Detecto
     if (!detector) {
       throw invalid(`Invalid ${what} at detectors.${code}.settings: no detector of the position stream is registered for ${code}, so it takes no settings here`, entry.settings);
     }
+    checkCategoryKeys(detector, entry.settings, what, `detectors.${code}.settings`);
     try {
-      detector.parseSettings(entry.settings);
+      // Category tables are checked as they resolve: this layer's entries over the detector's default table.
+      detector.parseSettings(mergeDetectorSettings(detector, undefined, entry.settings));
     } catch (error) {
       const message = (error as Error).message;
       const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;

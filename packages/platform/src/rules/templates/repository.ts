@@ -5,6 +5,8 @@ import { conflict, invalid, notFound } from '../../errors.ts';
 import { isUniqueViolation } from '../../store/sqlite-errors.ts';
 import type { Detector } from '../engine/types.ts';
 import { parseTemplateContent, type TemplateContent } from './content.ts';
+import { loadTemplateSet, mergeLayers, templateChain, type VehicleAssignment } from './resolve.ts';
+import type { RuleCode } from '../rule-codes.ts';
 
 export interface TemplateView {
   id: number;
@@ -134,10 +136,36 @@ export async function getVehicleAssignment(db: Kysely<Database>, vehicleId: numb
   return row ? { templateId: row.template_id, overrides: JSON.parse(row.overrides) as TemplateContent } : { templateId: null, overrides: {} };
 }
 
+/**
+ * Checks a vehicle's overrides over the templates they stack on. Each layer was valid over the
+ * detector defaults when saved, but a category entry that names only some fields needs the entry
+ * below it, which a template may have removed.
+ */
+async function checkOverChain(db: Kysely<Database>, vehicleId: number, assignment: VehicleAssignment, detectors: Detectors): Promise<void> {
+  const vehicle = await db.selectFrom('vehicles').select(['id', 'unit_id', 'usage_nature']).where('id', '=', vehicleId).executeTakeFirst();
+  if (!vehicle) return;
+  const set = await loadTemplateSet(db);
+  set.assignments.set(vehicleId, assignment);
+  const chain = templateChain(set, { id: vehicle.id, unitId: vehicle.unit_id, usageNature: vehicle.usage_nature });
+  const merged = mergeLayers([...chain.map((t) => t.content), assignment.overrides], detectors);
+  for (const code of Object.keys(assignment.overrides.detectors ?? {}) as RuleCode[]) {
+    const detector = detectors.find((d) => d.code === code);
+    const settings = merged.detectors?.[code]?.settings;
+    if (!detector || !settings) continue;
+    try {
+      detector.parseSettings(settings);
+    } catch (error) {
+      const templates = chain.map((t) => t.name).join(', ');
+      throw invalid(`Invalid overrides of vehicle ${vehicleId} at detectors.${code}.settings over its templates (${templates}): ${(error as Error).message}`, assignment.overrides.detectors?.[code]?.settings);
+    }
+  }
+}
+
 /** Sets a vehicle's own template (null: the one its usage nature and unit select) and its overrides. */
 export async function setVehicleAssignment(db: Kysely<Database>, vehicleId: number, input: VehicleRulesInput, detectors: Detectors, userId: number | null, now = Date.now()) {
   const overrides = parseTemplateContent(input.overrides, detectors, `overrides of vehicle ${vehicleId}`);
   if (input.templateId !== null) await getTemplate(db, input.templateId);
+  await checkOverChain(db, vehicleId, { templateId: input.templateId, overrides }, detectors);
   const values = { template_id: input.templateId, overrides: JSON.stringify(overrides), updated_at: now, updated_by: userId };
   await db
     .insertInto('rule_vehicle_templates')

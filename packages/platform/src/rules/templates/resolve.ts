@@ -6,6 +6,7 @@ import type { RuleCode } from '../rule-codes.ts';
 import type { RuleSettings } from './settings.ts';
 import type { TemplateContent } from './content.ts';
 import { windowMinutes } from './time-window.ts';
+import { mergeDetectorSettings } from './tables.ts';
 
 export interface StoredTemplate {
   id: number;
@@ -85,23 +86,29 @@ export function templateChain(set: TemplateSet, vehicle: Pick<RuleVehicle, 'id' 
   return chain.filter((t, i, all): t is StoredTemplate => t !== undefined && all.indexOf(t) === i);
 }
 
-/** Merges content layers: windows from the last layer that sets them, detector switches likewise, detector settings key by key. */
-export function mergeLayers(layers: readonly TemplateContent[]): TemplateContent {
+/**
+ * Merges content layers: windows from the last layer that sets them, detector switches likewise,
+ * detector settings key by key, and category tables per category over the detector's defaults
+ * (src/rules/templates/tables.ts). Settings of a code missing from `detectors` merge key by key only.
+ */
+export function mergeLayers(layers: readonly TemplateContent[], detectors: readonly Detector<unknown, unknown>[]): TemplateContent {
   const merged: TemplateContent = {};
-  const detectors: NonNullable<TemplateContent['detectors']> = {};
+  const entries: NonNullable<TemplateContent['detectors']> = {};
   for (const layer of layers) {
     if (layer.workingHours) merged.workingHours = layer.workingHours;
     if (layer.nightWindow) merged.nightWindow = layer.nightWindow;
     for (const [code, entry] of Object.entries(layer.detectors ?? {}) as [RuleCode, NonNullable<TemplateContent['detectors']>[RuleCode]][]) {
-      const before = detectors[code] ?? {};
-      detectors[code] = {
+      const before = entries[code] ?? {};
+      const detector = detectors.find((d) => d.code === code);
+      const settings = entry?.settings && (detector ? mergeDetectorSettings(detector, before.settings, entry.settings) : { ...before.settings, ...entry.settings });
+      entries[code] = {
         ...before,
         ...(entry?.enabled !== undefined && { enabled: entry.enabled }),
-        ...(entry?.settings && { settings: { ...before.settings, ...entry.settings } }),
+        ...(settings && { settings }),
       };
     }
   }
-  if (Object.keys(detectors).length > 0) merged.detectors = detectors;
+  if (Object.keys(entries).length > 0) merged.detectors = entries;
   return merged;
 }
 
@@ -119,7 +126,7 @@ export function resolveRules(
 ): ResolvedRules {
   const chain = templateChain(set, vehicle);
   const overrides = set.assignments.get(vehicle.id)?.overrides ?? {};
-  const merged = mergeLayers([...chain.map((t) => t.content), overrides]);
+  const merged = mergeLayers([...chain.map((t) => t.content), overrides], detectors);
   const resolved: ResolvedDetector[] = [];
   const disabled: RuleCode[] = [];
   for (const detector of detectors) {
