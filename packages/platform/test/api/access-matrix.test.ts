@@ -100,6 +100,8 @@ const cases: Case[] = [
   { name: 'patch other terminal', method: 'PATCH', url: () => `/api/terminals/${other.terminalId}`, payload: { terminalModel: 'GT-808' }, expect: [200, 403, 403, 403, 200, 403, 200, 403, 403] },
   { name: 'own positions', method: 'GET', url: () => `/api/vehicles/${own.vehicleId}/positions?${range}`, expect: [200, 200, 200, 200, 403, 403, 403, 403, 403] },
   { name: 'other positions', method: 'GET', url: () => `/api/vehicles/${other.vehicleId}/positions?${range}`, expect: [200, 200, 404, 404, 403, 403, 403, 403, 403] },
+  { name: 'own current driver', method: 'GET', url: () => `/api/vehicles/${own.vehicleId}/driver`, expect: [200, 200, 200, 200, 403, 403, 403, 403, 403] },
+  { name: 'other current driver', method: 'GET', url: () => `/api/vehicles/${other.vehicleId}/driver`, expect: [200, 200, 404, 404, 403, 403, 403, 403, 403] },
   { name: 'list alarms', method: 'GET', url: () => '/api/alarms/emergency', expect: [200, 200, 200, 200, 403, 403, 403, 403, 403] },
   // Only bureau_admin succeeds; without a gateway the confirmation is pending (202).
   { name: 'acknowledge other alarm', method: 'POST', url: () => `/api/alarms/emergency/${other.alarmId}/acknowledge`, expect: [202, 403, 404, 404, 403, 403, 403, 403, 403] },

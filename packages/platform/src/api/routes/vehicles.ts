@@ -13,6 +13,7 @@ import type { User } from '../../security/users.ts';
 import type { Store } from '../../store/db.ts';
 import type { FastifyRequest } from 'fastify';
 import type { LeadershipVehicleSettings } from '../../config.ts';
+import { findCurrentDriver } from '../../drivers/current.ts';
 
 export const vehicleOutput = z.object({
   id: z.number(),
@@ -54,6 +55,22 @@ const listQuery = z.object({
 });
 
 const getQuery = listQuery.pick({ reason: true });
+
+const currentDriverOutput = z.object({
+  vehicleId: z.number(),
+  positionAccess: z.enum(['live', 'delayed', 'none']).describe('How the user sees the vehicle\'s positions. A leadership vehicle\'s driver follows it: delayed counts only card reports before positionsBefore, and none shows no driver'),
+  positionsBefore: isoTime.nullable(),
+  driver: z
+    .object({
+      since: isoTime.describe('Time of the card insertion: device time, or receipt time when the terminal sent none'),
+      cardNumber: z.string().nullable().describe('Number read from the IC card, or null when the card could not be read'),
+      cardName: z.string().nullable().describe('Name read from the IC card'),
+      readResult: z.number().nullable().describe('Card read result: 0 success, 1-4 failures'),
+      driver: z.object({ id: z.number(), name: z.string(), icCardNumber: z.string().nullable() }).nullable().describe('The active registered driver of the vehicle\'s unit with this card'),
+    })
+    .nullable()
+    .describe('Null when the newest driver identity report is a card removal, or there is none'),
+});
 
 /** Returns what the user sees of last positions, leadership vehicles included. */
 function lastPositionAccess(user: User, settings: LeadershipVehicleSettings, reason: string | null): LastPositionAccess {
@@ -111,6 +128,27 @@ export async function vehicleRoutes(app: ZodApp, { store, gateway, config }: Api
     await assertInScope(store, request, { kind: 'Vehicle', id: overview.id, unitId: overview.unitId });
     auditLiveViews(store, request, [overview], reason);
     return redactOverview(user, overview);
+  });
+
+  app.get('/api/vehicles/:id/driver', {
+    schema: {
+      tags,
+      summary: 'Get the driver signed in on a vehicle',
+      description: 'The newest driver identity report (0x0702) when it is a card insertion, with the registered driver of the vehicle\'s unit who holds the card. A leadership vehicle\'s driver is shown as the user sees its positions: delayed, or live with a stated reason.',
+      params: idParams,
+      querystring: getQuery,
+      response: { 200: currentDriverOutput, ...errorResponses },
+    },
+  }, async (request) => {
+    const user = currentUser(request);
+    assertCapability(user, 'drivers.read');
+    const reason = statedReason(request.query.reason, settings);
+    const vehicle = await getVehicle(db, request.params.id);
+    await assertInScope(store, request, { kind: 'Vehicle', id: vehicle.id, unitId: vehicle.unitId });
+    const view = isLeadershipVehicle(vehicle) ? leadershipView(user, settings, reason !== null) : { kind: 'live' as const };
+    const driver = view.kind === 'none' ? null : await findCurrentDriver(db, vehicle, view.kind === 'delayed' ? view.before : undefined);
+    if (isLeadershipVehicle(vehicle) && view.kind === 'live') auditLeadershipView(store, request, vehicle.id, { reason, view: 'current_driver', since: driver?.since ?? null });
+    return { vehicleId: vehicle.id, positionAccess: view.kind, positionsBefore: view.kind === 'delayed' ? new Date(view.before).toISOString() : null, driver };
   });
 
   app.post('/api/vehicles', {
