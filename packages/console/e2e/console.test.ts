@@ -8,6 +8,7 @@ import { auditorVerifiesChain } from './auditor-chain.ts';
 import { reviewersApproveForm } from './reviews.ts';
 import { bureauReviewsAlert } from './admin-alert-review.ts';
 import { bureauDrawsPlace } from './admin-places.ts';
+import { securityAdminManagesKeys } from './security-admin.ts';
 
 // One platform with the demo fleet (24 simulated terminals) serves every role's test; each test
 // gets its own browser profile, so no session carries over.
@@ -59,6 +60,8 @@ test('bureau and Secrecy Bureau review the form', () => reviewersApproveForm(ser
 test('installer completes a work order on a phone', () => withBrowser({ width: 390, height: 844 }, (browser) => installerCompletesWorkOrder(server, browser, batchId)));
 
 test('auditor verifies the audit chain', () => withBrowser(undefined, (browser) => auditorVerifiesChain(server, browser)));
+
+test('security admin rotates a key and resets a second factor', () => withBrowser(undefined, (browser) => securityAdminManagesKeys(server, browser)));
 
 test('bureau admin reviews an alert on the map', () => withBrowser(undefined, (browser) => bureauReviewsAlert(server, browser, bureau)));
 

@@ -25,6 +25,7 @@ export const pageAccess = {
   calendar: { capability: 'calendar.read' },
   rules: { capability: 'rules.read' },
   trips: { capability: 'positions.read' },
+  security: { capability: 'security.manage' },
 } as const satisfies Record<string, PageAccess>;
 
 export type PageName = keyof typeof pageAccess;
@@ -37,6 +38,6 @@ export function mayOpen(role: Role | undefined, access: PageAccess): boolean {
 
 /** Returns the first page a role lands on after log-in. */
 export function homePage(role: Role): PageName | 'welcome' {
-  const order: PageName[] = ['dashboard', 'workOrders', 'reviews', 'registration', 'audit', 'users'];
+  const order: PageName[] = ['dashboard', 'workOrders', 'reviews', 'registration', 'audit', 'users', 'security'];
   return order.find((page) => mayOpen(role, pageAccess[page])) ?? 'welcome';
 }

@@ -53,6 +53,7 @@ const routes: RouteRecordRaw[] = [
       page('calendar', 'calendar', () => import('../views/calendar/CalendarView.vue')),
       page('rules', 'rules', () => import('../views/rules/RulesView.vue')),
       page('trips', 'trips', () => import('../views/rules/TripsView.vue')),
+      page('security', 'security', () => import('../views/security/SecurityView.vue')),
       { name: 'notFound', path: ':path(.*)*', component: () => import('../views/NotFoundView.vue'), meta: { title: 'notFound' } },
     ],
   },
