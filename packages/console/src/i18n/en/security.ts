@@ -11,7 +11,7 @@ const en: Widen<typeof zhCN> = {
       masterKey: 'Master key fingerprint', masterSource: 'Master key source', besideDatabase: 'The master key lies in the same folder as the database, so a copy of that folder decrypts everything. In production keep the key on another volume and set GONGCHE_MASTER_KEY_FILE.',
       id: 'Id', created: 'Created', state: 'State', active: 'Active', retired: 'Retired', retiredAt: 'Retired at', due: 'Rotation due',
       overdue: 'Overdue: rotated at the next write', opens: 'Master key opens it', opensYes: 'Yes', opensNo: 'Does not open',
-      notOpened: 'The current master key does not open {count} data key(s), so the data they sealed cannot be read. Restart the platform with the right master key, or re-wrap with gongche keys rewrap.',
+      notOpened: 'The current master key does not open {count} data key(s), so the data they sealed cannot be read. Restart the platform with the master key that wrapped them.',
       none: 'No data keys yet: the platform creates one when it first seals data.',
       confirmRotate: 'After rotation, new positions, raw frames and second-factor secrets are sealed under a new data key. The current key is retired but still opens what it sealed, so existing data stays readable. The rotation is recorded in the audit log. Rotate now?',
       rotated: 'Created data key {id}; key {previous} is retired',

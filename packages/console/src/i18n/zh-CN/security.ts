@@ -11,7 +11,7 @@ export default {
       masterKey: '主密钥指纹', masterSource: '主密钥来源', besideDatabase: '主密钥与数据库存放在同一目录，复制该目录即可解密全部数据。生产环境请将主密钥放在其他存储卷，并设置 GONGCHE_MASTER_KEY_FILE。',
       id: '编号', created: '创建时间', state: '状态', active: '使用中', retired: '已停用', retiredAt: '停用时间', due: '到期轮换',
       overdue: '已到期，下次写入时自动轮换', opens: '主密钥可解开', opensYes: '正常', opensNo: '无法解开',
-      notOpened: '当前主密钥无法解开 {count} 个数据密钥：由它们加密的数据无法读取。请用正确的主密钥重启平台，或用 gongche keys rewrap 重新包装。',
+      notOpened: '当前主密钥无法解开 {count} 个数据密钥：由它们加密的数据无法读取。请用封装这些密钥的主密钥重启平台。',
       none: '尚无数据密钥：平台首次加密数据时自动创建。',
       confirmRotate: '轮换后，新的定位、原始报文和双因素密钥使用新数据密钥加密；当前密钥停用，但仍用于读取它加密过的数据，已有数据不受影响。此操作记入审计日志。确定立即轮换？',
       rotated: '已创建数据密钥 {id}，密钥 {previous} 已停用',
@@ -38,7 +38,7 @@ export default {
     duration: { seconds: '{count} 秒', minutes: '{count} 分钟', hours: '{count} 小时', days: '{count} 天' },
   },
   errors: {
-    GONGCHE_ERR_MASTER_KEY_MISMATCH: '平台当前的主密钥不是包装数据密钥时所用的主密钥，请联系安全管理员',
+    GONGCHE_ERR_MASTER_KEY_MISMATCH: '平台当前的主密钥不是封装数据密钥时所用的主密钥，请联系安全管理员',
     GONGCHE_ERR_KEY_UNKNOWN: '数据所用的数据密钥不存在，请联系安全管理员',
   },
 } as const;
