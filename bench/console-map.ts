@@ -1,8 +1,8 @@
 // Live map benchmark: a platform with N vehicles (default 2,000), each driven by a simulated
 // terminal, and Debian's Chromium opening the console's live map. Prints the time from
 // navigation to all vehicles drawn (first render), the latency of GET /api/vehicles, and the
-// cost of each map refresh (the console polls every 5 s). Everything runs in this process and the
-// browser on the same machine.
+// cost of each map update (a vehicle.position push from the live socket, about once a second, or
+// a reload of the list every 60 s). Everything runs in this process and the browser on the same machine.
 // Usage: node --import tsx bench/console-map.ts [vehicles=2000] [seconds of refreshes=30]
 // Build the console first: npm run build --workspace @gongche/console
 import fs from 'node:fs';

@@ -30,20 +30,34 @@ export async function adminSeesVehicles(server: TestServer, browser: TestBrowser
   // Clustered or single, every simulated vehicle with a position is on the map.
   await page.locator('.vehicle-cluster, .vehicle-dot.moving, .vehicle-dot.stopped').first().waitFor({ timeout: 15_000 });
   // Leadership vehicles show only positions older than 30 minutes, so a fresh fleet has fewer on the map.
-  const { items } = await server.call<{ items: { plate: string; lastPosition: unknown }[] }>(await server.token('admin', 'Kashgar-Admin-2027'), 'GET', '/api/vehicles');
+  const { items } = await server.call<{ items: { plate: string; lastPosition: unknown; positionAccess: string; terminal: { online: boolean } | null }[] }>(await server.token('admin', 'Kashgar-Admin-2027'), 'GET', '/api/vehicles');
   const positioned = items.filter((v) => v.lastPosition !== null);
   assert.ok(positioned.length >= 12, `vehicles with a position: ${positioned.length}`);
   await page.locator('[data-test=vehicle-count]').getByText(`${positioned.length} / ${items.length}`).waitFor({ timeout: 10_000 });
   await screenshot(page, 'live-map');
 
-  // Filter to one plate and open its panel.
-  const plate = positioned[0]!.plate;
+  // Filter to one simulated vehicle's plate and open its panel.
+  const plate = positioned.find((v) => v.positionAccess === 'live' && v.terminal?.online)!.plate;
   await field(page, 'filter-plate').fill(plate);
   await field(page, 'filter-plate').press('Enter');
   await page.locator('[data-test=vehicle-panel]').waitFor();
   assert.equal(await page.locator('[data-test=panel-plate]').innerText(), plate);
-  assert.match(await page.locator('[data-test=panel-last-report]').innerText(), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+  // From here on, every load of the vehicle list is recorded.
+  const listLoads: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/api/vehicles') listLoads.push(request.url());
+  });
+  const lastReport = await page.locator('[data-test=panel-last-report]').innerText();
+  assert.match(lastReport, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+  // The demo terminals send no driver identity reports, so no card is inserted.
+  assert.equal(await page.locator('[data-test=panel-driver]').innerText(), '未插卡');
   await screenshot(page, 'vehicle-panel');
+
+  // The simulated terminal reports every 2 s. Its new position reaches the panel over the live
+  // socket, because the list is reloaded only every 60 s while the socket is connected.
+  await page.locator('[data-test=live-state]').getByText('实时推送').waitFor({ timeout: 10_000 });
+  await page.waitForFunction((before) => document.querySelector('[data-test=panel-last-report]')?.textContent !== before, lastReport, { timeout: 10_000 });
+  assert.deepEqual(listLoads, [], 'the last report changed without a reload of GET /api/vehicles');
 
   // Track playback of the same vehicle over the last hour, played and exported as GeoJSON.
   await page.locator('[data-test=vehicle-panel]').getByRole('button', { name: '查看轨迹' }).click();

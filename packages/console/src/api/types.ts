@@ -81,6 +81,30 @@ export interface VehicleOverview {
   lastPosition: LastPosition | null;
 }
 
+/** One vehicle of a `vehicle.position` message on the live socket: the fields of VehicleOverview that change while it drives. */
+export interface LiveVehicle {
+  id: number;
+  unitId: number;
+  terminal: VehicleOverview['terminal'];
+  lastPosition: LastPosition | null;
+  /** Set when a report of this vehicle opened an emergency alarm. */
+  alarmOpened?: true;
+}
+
+/** GET /api/vehicles/:id/driver: the driver signed in on a vehicle. */
+export interface CurrentDriver {
+  vehicleId: number;
+  positionAccess: 'live' | 'delayed' | 'none';
+  positionsBefore: string | null;
+  driver: {
+    since: string;
+    cardNumber: string | null;
+    cardName: string | null;
+    readResult: number | null;
+    driver: { id: number; name: string; icCardNumber: string | null } | null;
+  } | null;
+}
+
 export interface PositionItem {
   id: number;
   time: string | null;

@@ -50,6 +50,8 @@ const en: Messages = {
     terminalOnline: 'Terminal online', openAlarms: 'Open alarms', noAlarms: 'None', course: 'Course', coords: 'Coordinates', vehicleType: 'Vehicle type',
     brandModel: 'Brand and model', track: 'Show track', acknowledge: 'Acknowledge alarm', acknowledged: 'Alarm acknowledged', confirmationPending: 'Acknowledged; the terminal is offline and gets the confirmation when it reconnects',
     polling: 'Refreshed every {seconds} s', reason: 'Reason', reasonHint: 'Viewing leadership vehicles live needs a reason (kept in the audit log)',
+    live: 'Live updates', driver: 'Driver', noDriver: 'No card inserted', driverUnknown: 'Name unknown', driverSince: 'Card inserted {time}',
+    driverUnregistered: 'Card not registered', cardReadFailed: 'IC card could not be read',
   },
   track: {
     vehicle: 'Vehicle', span: 'Time span', load: 'Load track', play: 'Play', pause: 'Pause', speed: 'Speed', export: 'Export GeoJSON',

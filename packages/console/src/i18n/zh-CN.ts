@@ -48,6 +48,8 @@ export default {
     terminalOnline: '终端在线', openAlarms: '未处理报警', noAlarms: '无', course: '方向', coords: '坐标', vehicleType: '车辆类型',
     brandModel: '品牌型号', track: '查看轨迹', acknowledge: '确认报警', acknowledged: '报警已确认', confirmationPending: '已确认，终端离线，上线后下发确认',
     polling: '每 {seconds} 秒刷新', reason: '查看理由', reasonHint: '实时查看领导保障用车须说明理由（记入审计日志）',
+    live: '实时推送', driver: '驾驶员', noDriver: '未插卡', driverUnknown: '姓名未知', driverSince: '{time} 插卡',
+    driverUnregistered: '未登记的卡', cardReadFailed: 'IC 卡读取失败',
   },
   track: {
     vehicle: '车辆', span: '时间段', load: '查询轨迹', play: '播放', pause: '暂停', speed: '倍速', export: '导出 GeoJSON',
