@@ -30,14 +30,16 @@ export async function adminSeesVehicles(server: TestServer, browser: TestBrowser
   // Clustered or single, every simulated vehicle with a position is on the map.
   await page.locator('.vehicle-cluster, .vehicle-dot.moving, .vehicle-dot.stopped').first().waitFor({ timeout: 15_000 });
   // Leadership vehicles show only positions older than 30 minutes, so a fresh fleet has fewer on the map.
-  const { items } = await server.call<{ items: { plate: string; lastPosition: unknown; positionAccess: string; terminal: { online: boolean } | null }[] }>(await server.token('admin', 'Kashgar-Admin-2027'), 'GET', '/api/vehicles');
+  const { items } = await server.call<{ items: { plate: string; lastPosition: { time: string } | null; positionAccess: string; terminal: { online: boolean } | null }[] }>(await server.token('admin', 'Kashgar-Admin-2027'), 'GET', '/api/vehicles');
   const positioned = items.filter((v) => v.lastPosition !== null);
   assert.ok(positioned.length >= 12, `vehicles with a position: ${positioned.length}`);
   await page.locator('[data-test=vehicle-count]').getByText(`${positioned.length} / ${items.length}`).waitFor({ timeout: 10_000 });
   await screenshot(page, 'live-map');
 
-  // Filter to one simulated vehicle's plate and open its panel.
-  const plate = positioned.find((v) => v.positionAccess === 'live' && v.terminal?.online)!.plate;
+  // Filter to the plate of a vehicle that reports now (a simulated terminal) and open its panel.
+  const reporting = positioned.find((v) => v.positionAccess === 'live' && v.terminal?.online && Date.now() - Date.parse(v.lastPosition!.time) < 60_000);
+  assert.ok(reporting, 'a simulated vehicle reports live');
+  const plate = reporting.plate;
   await field(page, 'filter-plate').fill(plate);
   await field(page, 'filter-plate').press('Enter');
   await page.locator('[data-test=vehicle-panel]').waitFor();
