@@ -15,6 +15,9 @@ import type { AlertState } from './view.ts';
  * The unit's staff (unit_operator, unit_supervisor) act on alerts of their own unit only; the
  * bureau (bureau_admin) decides on any alert. A dismissal needs a reason, an explanation and a
  * rectification need a text, and either may carry one attachment of the alert.
+ *
+ * A rules replay withdraws a pending alert that it no longer reproduces (src/alerts/withdrawal.ts).
+ * A withdrawn alert takes no step until an evaluation finds it again and reinstates it.
  */
 export type ReviewAction = 'explain' | 'confirm' | 'dismiss' | 'rectify';
 
@@ -88,7 +91,9 @@ export interface TransitionInput {
 export async function applyTransition(db: Kysely<Database>, input: TransitionInput): Promise<{ from: AlertState; to: AlertState; transitionId: number }> {
   const rule = reviewActions[input.action];
   return db.transaction().execute(async (trx) => {
-    const alert = await trx.selectFrom('alerts').select(['id', 'state']).where('id', '=', input.alertId).executeTakeFirstOrThrow();
+    const alert = await trx.selectFrom('alerts').select(['id', 'state', 'withdrawn_at']).where('id', '=', input.alertId).executeTakeFirstOrThrow();
+    // A withdrawn alert is pending underneath, but no finding supports it any more: nothing to review.
+    if (alert.withdrawn_at !== null) throw stateConflict(alert.id, 'withdrawn', input.action, rule.from);
     if (!rule.from.includes(alert.state as AlertState)) throw stateConflict(alert.id, alert.state, input.action, rule.from);
 
     if (input.attachmentId !== null) {
@@ -105,10 +110,11 @@ export async function applyTransition(db: Kysely<Database>, input: TransitionInp
       .set({ state: rule.to, updated_at: input.now })
       .where('id', '=', alert.id)
       .where('state', '=', alert.state)
+      .where('withdrawn_at', 'is', null)
       .executeTakeFirst();
     if (updated.numUpdatedRows === 0n) {
-      const now = await trx.selectFrom('alerts').select('state').where('id', '=', alert.id).executeTakeFirstOrThrow();
-      throw stateConflict(alert.id, now.state, input.action, rule.from);
+      const now = await trx.selectFrom('alerts').select(['state', 'withdrawn_at']).where('id', '=', alert.id).executeTakeFirstOrThrow();
+      throw stateConflict(alert.id, now.withdrawn_at === null ? now.state : 'withdrawn', input.action, rule.from);
     }
 
     const transition = await trx

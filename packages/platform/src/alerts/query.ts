@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
-import { ruleNames, toAlertView, type AlertView } from './view.ts';
+import { alertStates, ruleNames, toAlertView, type AlertView } from './view.ts';
 
 /** Filters of the alert list and counts; every field narrows the result. */
 export interface AlertFilter {
@@ -9,12 +9,15 @@ export interface AlertFilter {
   unitId?: number | undefined;
   vehicleId?: number | undefined;
   rules?: readonly string[] | undefined;
+  /** Review states and withdrawn (src/alerts/view.ts listedStates). Unset: every state but withdrawn. */
   states?: readonly string[] | undefined;
   severities?: readonly string[] | undefined;
   /** Alerts whose span overlaps [from, to). */
   from?: number | undefined;
   to?: number | undefined;
   late?: boolean | undefined;
+  /** true: only alerts a rules replay no longer reproduced (withdrawn or flagged); false: only the others. */
+  notReproduced?: boolean | undefined;
 }
 
 function alertsFrom(db: Kysely<Database>) {
@@ -28,11 +31,19 @@ function filteredAlerts(db: Kysely<Database>, filter: AlertFilter) {
   if (filter.unitId !== undefined) query = query.where('a.unit_id', '=', filter.unitId);
   if (filter.vehicleId !== undefined) query = query.where('a.vehicle_id', '=', filter.vehicleId);
   if (filter.rules?.length) query = query.where('a.rule', 'in', [...filter.rules]);
-  if (filter.states?.length) query = query.where('a.state', 'in', [...filter.states]);
+  query = query.where((eb) => {
+    const states = filter.states?.length ? filter.states : alertStates;
+    const reviewStates = states.filter((state) => state !== 'withdrawn');
+    const either = [];
+    if (reviewStates.length > 0) either.push(eb.and([eb('a.state', 'in', reviewStates), eb('a.withdrawn_at', 'is', null)]));
+    if (states.includes('withdrawn')) either.push(eb('a.withdrawn_at', 'is not', null));
+    return eb.or(either);
+  });
   if (filter.severities?.length) query = query.where('a.severity', 'in', [...filter.severities]);
   if (filter.to !== undefined) query = query.where('a.start_at', '<', filter.to);
   if (filter.from !== undefined) query = query.where('a.end_at', '>=', filter.from);
   if (filter.late !== undefined) query = query.where('a.late', '=', filter.late ? 1 : 0);
+  if (filter.notReproduced !== undefined) query = query.where('a.not_reproduced_at', filter.notReproduced ? 'is not' : 'is', null);
   return query;
 }
 
@@ -61,7 +72,7 @@ export interface AlertCounts {
   byState: { state: string; count: number }[];
 }
 
-/** Counts the matching alerts by rule, by unit and by state, for the dashboard. */
+/** Counts the matching alerts by rule, by unit and by state (withdrawn counted as a state), for the dashboard. */
 export async function countAlerts(db: Kysely<Database>, filter: AlertFilter): Promise<AlertCounts> {
   const byRule = await filteredAlerts(db, filter)
     .select('a.rule')
@@ -74,10 +85,11 @@ export async function countAlerts(db: Kysely<Database>, filter: AlertFilter): Pr
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .groupBy(['a.unit_id', 'u.name'])
     .execute();
+  const listedState = sql<string>`case when a.withdrawn_at is null then a.state else 'withdrawn' end`;
   const byState = await filteredAlerts(db, filter)
-    .select('a.state')
+    .select(listedState.as('state'))
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .groupBy('a.state')
+    .groupBy(listedState)
     .execute();
 
   const sortByCount = <T extends { count: number }>(items: T[]) => items.sort((x, y) => y.count - x.count);

@@ -122,16 +122,28 @@ export function mergedColumns(existing: Selectable<AlertTable>, draft: AlertDraf
   };
 }
 
+/** What a merge undid: the withdrawal of a pending alert, or the flag on a reviewed one. */
+export type Reinstatement = 'withdrawn' | 'not_reproduced';
+
+export interface SavedAlertResult {
+  id: number;
+  created: boolean;
+  /** Set when the alert had been withdrawn or flagged as no longer reproduced; the merge cleared that. */
+  reinstated: Reinstatement | null;
+}
+
 /**
  * Stores a finding: inserts a new pending alert, or merges the draft into the alert with the
- * same key. A merge never changes the review state, so a closed alert stays closed. A key
- * already used by another rule or vehicle is a detector fault and is rejected.
+ * same key. A merge never changes the review state, so a closed alert stays closed. Because the
+ * finding holds again, a merge reinstates a withdrawn alert (pending again) and clears the flag of
+ * a reviewed alert that a replay no longer reproduced. A key already used by another rule or
+ * vehicle is a detector fault and is rejected.
  */
-export async function saveAlert(db: Kysely<Database>, draft: AlertDraft, now: number): Promise<{ id: number; created: boolean }> {
+export async function saveAlert(db: Kysely<Database>, draft: AlertDraft, now: number): Promise<SavedAlertResult> {
   checkDraft(draft);
   return db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('alerts').selectAll().where('key', '=', draft.key).executeTakeFirst();
-    if (!existing) return { id: await insertAlert(trx, draft, now), created: true };
+    if (!existing) return { id: await insertAlert(trx, draft, now), created: true, reinstated: null };
     if (existing.rule !== draft.rule || existing.vehicle_id !== draft.vehicleId) {
       throw new AppError(
         'GONGCHE_ERR_ALERT_KEY_CLASH',
@@ -140,7 +152,9 @@ export async function saveAlert(db: Kysely<Database>, draft: AlertDraft, now: nu
         { value: draft.key },
       );
     }
-    await trx.updateTable('alerts').set(mergedColumns(existing, draft, now)).where('id', '=', existing.id).execute();
-    return { id: existing.id, created: false };
+    const reinstated: Reinstatement | null = existing.withdrawn_at !== null ? 'withdrawn' : existing.not_reproduced_at !== null ? 'not_reproduced' : null;
+    const cleared = reinstated === null ? {} : { withdrawn_at: null, not_reproduced_at: null, not_reproduced: null };
+    await trx.updateTable('alerts').set({ ...mergedColumns(existing, draft, now), ...cleared }).where('id', '=', existing.id).execute();
+    return { id: existing.id, created: false, reinstated };
   });
 }

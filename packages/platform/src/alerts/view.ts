@@ -1,9 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import { ruleCatalogue, type RuleCode } from '../rules/rule-codes.ts';
+import type { NotReproducedDetail } from './withdrawal.ts';
 
+/** Review states, as stored. */
 export const alertStates = ['pending', 'explained', 'confirmed', 'dismissed', 'rectified'] as const;
 export type AlertState = (typeof alertStates)[number];
+/**
+ * States the API shows and filters by: the review states, and withdrawn for a pending alert that a
+ * rules replay no longer reproduced (stored as alerts.withdrawn_at, the review state staying pending).
+ */
+export const listedStates = [...alertStates, 'withdrawn'] as const;
 export const severities = ['low', 'medium', 'high'] as const;
 
 /** An alert as the API and the WebSocket feed show it. */
@@ -22,8 +29,12 @@ export interface AlertView {
   start: string;
   end: string;
   severity: string;
+  /** The review state, or withdrawn. */
   state: string;
   late: boolean;
+  /** Set while a rules replay no longer reproduces the alert: why, and with which settings. */
+  notReproduced: (NotReproducedDetail & { at: string }) | null;
+  withdrawnAt: string | null;
   facts: Record<string, unknown>;
   evidence: {
     positionRange: { from: string; to: string };
@@ -67,6 +78,8 @@ function parseJson<T>(text: string, fallback: T): T {
   }
 }
 
+const unknownReplay: NotReproducedDetail = { reason: 'replay_not_reproduced', settingsRevision: '', replayFrom: '', replayTo: '', replayedAt: '' };
+
 export function toAlertView(row: AlertRow): AlertView {
   const names = ruleNames(row.rule);
   return {
@@ -83,8 +96,10 @@ export function toAlertView(row: AlertRow): AlertView {
     start: iso(row.start_at),
     end: iso(row.end_at),
     severity: row.severity,
-    state: row.state,
+    state: row.withdrawn_at === null ? row.state : 'withdrawn',
     late: row.late === 1,
+    notReproduced: row.not_reproduced_at === null ? null : { ...parseJson<NotReproducedDetail>(row.not_reproduced ?? '{}', unknownReplay), at: iso(row.not_reproduced_at) },
+    withdrawnAt: row.withdrawn_at === null ? null : iso(row.withdrawn_at),
     facts: parseJson<Record<string, unknown>>(row.facts, {}),
     evidence: {
       positionRange: { from: iso(row.evidence_from), to: iso(row.evidence_to) },

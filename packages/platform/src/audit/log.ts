@@ -89,6 +89,10 @@ export const AUDIT_ACTIONS = {
   alertAttachmentUploaded: 'alert.attachment_uploaded',
   alertAttachmentRead: 'alert.attachment_read',
   alertEvidenceRead: 'alert.evidence_read',
+  alertWithdrawn: 'alert.withdrawn',
+  alertNotReproduced: 'alert.not_reproduced',
+  alertReinstated: 'alert.reinstated',
+  rulesReplayed: 'rules.replayed',
 } as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS];

@@ -7,6 +7,8 @@ import { invalid, notFound } from '../errors.ts';
 import type { Database } from '../store/schema.ts';
 import { withExistingStore } from '../store/open-existing.ts';
 import { attachKeyring, readToolMasterKey } from '../crypto/setup.ts';
+import { cliActor } from '../audit/actors.ts';
+import type { NotReproducedAlert } from '../alerts/withdrawal.ts';
 import { isCalendarDate } from '../rules/calendar.ts';
 import { LocalClock } from '../rules/engine/local-clock.ts';
 import { replayHistory } from '../rules/engine/replay.ts';
@@ -20,17 +22,21 @@ import { defineCommand } from './commands.ts';
 const usage = `Usage: gongche rules replay --from DATE --to DATE [options]
 
 Evaluates the stored positions of a period again with the current places, trip orders,
-templates and settings, each vehicle from an empty state at the start of the period. Alerts
-are merged by key into the stored ones, so a replay over what the running platform already
-evaluated adds no duplicates; a changed setting shows as new alerts. The period's trips are
-replaced by the replay's. The running platform's own evaluation is not affected.
+templates and settings, each vehicle from an empty state a day before the period until a day
+after it; only findings and trips that start in the period count. Alerts are merged by key into
+the stored ones, so a replay over what the running platform already evaluated adds no duplicates,
+and a changed setting shows as new alerts. Stored alerts that lie wholly in the period and are
+not found again are withdrawn when still pending, or flagged for the reviewer when people have
+already reviewed them; both stay stored with their evidence. A later evaluation that finds such
+an alert again reinstates it. The period's trips are replaced by the replay's. The running
+platform's own evaluation is not affected.
 
 Options:
   --from DATE        first day, YYYY-MM-DD in the rules' time zone (Asia/Shanghai unless set),
                      or an ISO 8601 time with offset such as 2026-03-02T08:00+08:00
   --to DATE          last day (included), or an ISO 8601 time (excluded)
   --vehicle ID|PLATE only this vehicle
-  --dry-run          list the alerts the replay finds; store nothing
+  --dry-run          list what the replay finds and would change; store nothing
   --data-dir DIR     folder of the database file (default: ./data, or GONGCHE_DATA_DIR)`;
 
 const isoWithOffset = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -84,14 +90,31 @@ defineCommand({
       const detectors = [...negativeListDetectors, ...integrityDetectors] as Detector<unknown, unknown>[];
       const logger = createLogger({ level: process.env.GONGCHE_LOG_LEVEL ?? 'warn' });
       const save = !values['dry-run'];
-      const result = await replayHistory(store, { from, to, vehicleId: vehicle?.id, detectors, logger, save });
+      // Older positions may be purged but for the alerts' evidence, so a replay there cannot judge what it does not find.
+      const positionsKeptSince = Date.now() - config.retention.positionsRetentionDays * dayMs;
+      const result = await replayHistory(store, { from, to, vehicleId: vehicle?.id, detectors, logger, save, actor: cliActor(), positionsKeptSince });
 
       const plates = new Map((await store.db.selectFrom('vehicles').select(['id', 'plate']).execute()).map((v) => [v.id, v.plate]));
-      console.log(`Replayed ${iso(from)} to ${iso(to)}${vehicle ? ` for ${vehicle.plate}` : ''}: ${result.positions} positions of ${result.vehicles} vehicles, ${result.trips} trips, ${result.alerts.length} alerts.`);
+      const plate = (vehicleId: number) => plates.get(vehicleId) ?? String(vehicleId);
+      console.log(
+        `Replayed ${iso(from)} to ${iso(to)}${vehicle ? ` for ${vehicle.plate}` : ''} with settings revision ${result.settingsRevision}: ` +
+          `${result.positions} positions of ${result.vehicles} vehicles, ${result.trips} trips, ${result.alerts.length} alerts.`,
+      );
       for (const alert of result.alerts) {
-        console.log(`  ${alert.rule.padEnd(26)} ${plates.get(alert.vehicleId) ?? alert.vehicleId}  ${iso(alert.start)} .. ${iso(alert.end)}  ${ruleCatalogue[alert.rule].zh}${alert.late ? '  (late)' : ''}`);
+        console.log(`  ${alert.rule.padEnd(26)} ${plate(alert.vehicleId)}  ${iso(alert.start)} .. ${iso(alert.end)}  ${ruleCatalogue[alert.rule].zh}${alert.late ? '  (late)' : ''}`);
       }
-      console.log(save ? `Stored: ${result.created} new alerts, ${result.alerts.length - result.created} merged into existing ones; trips of the period replaced.` : 'Dry run: nothing was stored.');
+      const notFound = (label: string, alerts: NotReproducedAlert[]) => {
+        if (alerts.length === 0) return;
+        console.log(label);
+        for (const alert of alerts) console.log(`  #${alert.id} ${alert.rule.padEnd(26)} ${plate(alert.vehicleId)}  ${iso(alert.start)} .. ${iso(alert.end)}  ${alert.state}`);
+      };
+      notFound(save ? 'Withdrawn (pending, not found again):' : 'Would be withdrawn (pending, not found again):', result.withdrawn);
+      notFound(save ? 'Flagged for review (already reviewed, not found again; state kept):' : 'Would be flagged for review (already reviewed, not found again):', result.flagged);
+      if (result.unchecked > 0) {
+        console.log(`${result.unchecked} alerts not found again were left alone: they are older than the positions' retention (${config.retention.positionsRetentionDays} days), whose purge may have removed the positions around them.`);
+      }
+      const counts = `${result.created} created, ${result.unchanged} unchanged, ${result.reinstated} reinstated, ${result.withdrawn.length} withdrawn, ${result.flagged.length} flagged`;
+      console.log(save ? `Stored: ${counts}; trips of the period replaced.` : `Dry run, nothing stored; storing would give: ${counts}.`);
       return 0;
     });
   },

@@ -35,7 +35,8 @@ const waitingForUnit = ['pending', 'confirmed'];
 
 async function periodAlerts(db: Kysely<Database>, vehicleIds: number[], from: number, to: number) {
   if (vehicleIds.length === 0) return [];
-  return db.selectFrom('alerts').select(['vehicle_id', 'rule', 'state']).where('vehicle_id', 'in', vehicleIds).where('start_at', '>=', from).where('start_at', '<=', to).execute();
+  // Withdrawn alerts are findings that a rules replay no longer supports: they do not count.
+  return db.selectFrom('alerts').select(['vehicle_id', 'rule', 'state']).where('vehicle_id', 'in', vehicleIds).where('start_at', '>=', from).where('start_at', '<=', to).where('withdrawn_at', 'is', null).execute();
 }
 
 async function offlineVehicles(db: Kysely<Database>, vehicleIds: number[], since: number): Promise<number[]> {

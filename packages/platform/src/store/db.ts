@@ -16,6 +16,7 @@ import { calendar } from './migrations/008-calendar.ts';
 import { ruleFacts } from './migrations/009-rule-facts.ts';
 import { alerts } from './migrations/010-alerts.ts';
 import { ruleEngine } from './migrations/011-rule-engine.ts';
+import { alertWithdrawal } from './migrations/012-alert-withdrawal.ts';
 
 /** An open store: the Kysely query builder and, for the ingest hot path, the raw SQLite handle. */
 export interface Store {
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '009-rule-facts': ruleFacts,
   '010-alerts': alerts,
   '011-rule-engine': ruleEngine,
+  '012-alert-withdrawal': alertWithdrawal,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

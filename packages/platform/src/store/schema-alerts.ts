@@ -47,6 +47,16 @@ export interface AlertTable {
   trip_id: number | null;
   created_at: number;
   updated_at: number;
+  /**
+   * Set when a rules replay no longer reproduced the alert while it was pending: the alert is
+   * withdrawn, listed only on request, and takes no review step. Null otherwise, and again once
+   * an evaluation reproduces it.
+   */
+  withdrawn_at: number | null;
+  /** Set when a rules replay with the settings of its time no longer reproduced the alert; null while it is supported. */
+  not_reproduced_at: number | null;
+  /** JSON object of that replay: reason, settings revision and period (src/alerts/withdrawal.ts). */
+  not_reproduced: string | null;
 }
 
 /** One step of an alert's review; the creation is not a transition. */

@@ -45,8 +45,8 @@ test('same key merges into one alert', async () => {
   await withStore(async (store, ids) => {
     const first = await saveAlert(store.db, draft(ids), t0 + 1000);
     const second = await saveAlert(store.db, draft(ids), t0 + 2000);
-    assert.deepEqual(first, { id: first.id, created: true });
-    assert.deepEqual(second, { id: first.id, created: false });
+    assert.deepEqual(first, { id: first.id, created: true, reinstated: null });
+    assert.deepEqual(second, { id: first.id, created: false, reinstated: null });
     const rows = await store.db.selectFrom('alerts').selectAll().execute();
     assert.equal(rows.length, 1);
     assert.equal(rows[0]!.terminal_id, ids.terminalId, 'the vehicle\'s bound terminal when no position names one');
@@ -98,11 +98,29 @@ test('closed alert stays closed on merge', async () => {
       const { id } = await saveAlert(store.db, draft(ids, { key }), t0);
       await store.db.updateTable('alerts').set({ state }).where('id', '=', id).execute();
       const merged = await saveAlert(store.db, draft(ids, { key, end: t0 + 7200_000 }), t0 + 10);
-      assert.deepEqual(merged, { id, created: false });
+      assert.deepEqual(merged, { id, created: false, reinstated: null });
       const row = await store.db.selectFrom('alerts').select(['state', 'end_at']).where('id', '=', id).executeTakeFirstOrThrow();
       assert.equal(row.state, state);
       assert.equal(row.end_at, t0 + 7200_000);
     }
+  });
+});
+
+test('merge reinstates a withdrawn alert', async () => {
+  await withStore(async (store, ids) => {
+    const withdrawn = await saveAlert(store.db, draft(ids, { key: `non_official_place:${ids.vehicleId}:withdrawn` }), t0);
+    const flagged = await saveAlert(store.db, draft(ids, { key: `non_official_place:${ids.vehicleId}:flagged` }), t0);
+    const replay = JSON.stringify({ reason: 'replay_not_reproduced' });
+    await store.db.updateTable('alerts').set({ withdrawn_at: t0 + 5, not_reproduced_at: t0 + 5, not_reproduced: replay }).where('id', '=', withdrawn.id).execute();
+    await store.db.updateTable('alerts').set({ state: 'confirmed', not_reproduced_at: t0 + 5, not_reproduced: replay }).where('id', '=', flagged.id).execute();
+
+    assert.deepEqual(await saveAlert(store.db, draft(ids, { key: `non_official_place:${ids.vehicleId}:withdrawn` }), t0 + 10), { id: withdrawn.id, created: false, reinstated: 'withdrawn' });
+    assert.deepEqual(await saveAlert(store.db, draft(ids, { key: `non_official_place:${ids.vehicleId}:flagged` }), t0 + 10), { id: flagged.id, created: false, reinstated: 'not_reproduced' });
+    const rows = await store.db.selectFrom('alerts').select(['id', 'state', 'withdrawn_at', 'not_reproduced_at', 'not_reproduced']).orderBy('id').execute();
+    assert.deepEqual(rows, [
+      { id: withdrawn.id, state: 'pending', withdrawn_at: null, not_reproduced_at: null, not_reproduced: null },
+      { id: flagged.id, state: 'confirmed', withdrawn_at: null, not_reproduced_at: null, not_reproduced: null },
+    ]);
   });
 });
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ruleCodes } from '../../src/rules/rule-codes.ts';
 import { placeCategories } from '../../src/rules/places.ts';
-import { alertStates, severities } from '../../src/alerts/view.ts';
+import { listedStates, severities } from '../../src/alerts/view.ts';
 import { orderStatuses } from '../../src/orders/model.ts';
 import { unitOwnedCategories } from '../../src/places/categories.ts';
 import { ruleCodes as consoleRuleCodes } from '../../../console/src/views/alerts/rule-codes.ts';
@@ -26,9 +26,9 @@ test('console place categories match the server', () => {
 });
 
 test('console alert states match the server', () => {
-  assert.deepEqual([...consoleAlertStates], [...alertStates]);
+  assert.deepEqual([...consoleAlertStates], [...listedStates]);
   assert.deepEqual([...consoleSeverities], [...severities]);
-  for (const state of alertStates) assert.ok(`GONGCHE_ERR_ALERT_${state.toUpperCase()}` in zhCN.errors, `message for the 409 of state ${state}`);
+  for (const state of listedStates) assert.ok(`GONGCHE_ERR_ALERT_${state.toUpperCase()}` in zhCN.errors, `message for the 409 of state ${state}`);
 });
 
 test('console order statuses match the server', () => {

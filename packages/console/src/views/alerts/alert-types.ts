@@ -3,7 +3,8 @@ import type { PlaceShape } from '../../map/place-shapes.ts';
 
 /** Response shapes of the alert API (GET /api/alerts, /api/alerts/:id and the review steps). */
 
-export const alertStates = ['pending', 'explained', 'confirmed', 'dismissed', 'rectified'] as const;
+/** Review states, and withdrawn: a pending alert that a rules replay no longer reproduced. The list shows withdrawn alerts only when asked. */
+export const alertStates = ['pending', 'explained', 'confirmed', 'dismissed', 'rectified', 'withdrawn'] as const;
 export type AlertState = (typeof alertStates)[number];
 export const severities = ['low', 'medium', 'high'] as const;
 export type Severity = (typeof severities)[number];
@@ -26,6 +27,9 @@ export interface Alert {
   severity: Severity;
   state: AlertState;
   late: boolean;
+  /** Set while a rules replay with the current settings no longer reproduces the alert. */
+  notReproduced: { at: string; reason: string; settingsRevision: string; replayFrom: string; replayTo: string; replayedAt: string } | null;
+  withdrawnAt: string | null;
   facts: Record<string, unknown>;
   evidence: {
     positionRange: { from: string; to: string };

@@ -27,5 +27,5 @@ export const ruleCodes = [
 export type RuleCode = (typeof ruleCodes)[number];
 
 /** Element Plus tag type of each alert state and severity. */
-export const stateTagType = { pending: 'warning', explained: 'primary', confirmed: 'danger', dismissed: 'info', rectified: 'success' } as const;
+export const stateTagType = { pending: 'warning', explained: 'primary', confirmed: 'danger', dismissed: 'info', rectified: 'success', withdrawn: 'info' } as const;
 export const severityTagType = { low: 'info', medium: 'warning', high: 'danger' } as const;

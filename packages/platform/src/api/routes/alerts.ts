@@ -12,7 +12,7 @@ import { assertCapability, assertInScope, auditLeadershipView, hasCapability, is
 import { currentUser } from '../authentication.ts';
 import { errorResponses, idParams, isoTime } from '../schemas.ts';
 import { ruleCodes } from '../../rules/rule-codes.ts';
-import { alertStates, findAlert, severities, type AlertView } from '../../alerts/view.ts';
+import { findAlert, listedStates, severities, type AlertView } from '../../alerts/view.ts';
 import { countAlerts, listAlerts, type AlertFilter } from '../../alerts/query.ts';
 import { applyTransition, assertOwnUnit, listTransitions, reviewActions, reviewText, stateConflict, uploadStates, type ReviewAction } from '../../alerts/lifecycle.ts';
 import { attachmentTooLarge, listAttachments, maxAttachmentBytes, readAttachment, storeAttachment } from '../../alerts/attachments.ts';
@@ -44,11 +44,12 @@ const filterQuery = z.object({
   unitId: z.coerce.number().int().positive().optional(),
   vehicleId: z.coerce.number().int().positive().optional(),
   rule: wordList('rule', ruleCodes).optional(),
-  state: wordList('state', alertStates).optional(),
+  state: wordList('state', listedStates).optional().describe(`Comma-separated list of: ${listedStates.join(', ')}. Unset: every state but withdrawn`),
   severity: wordList('severity', severities).optional(),
   from: instant('from').optional().describe('Alerts whose span ends at or after this time'),
   to: instant('to').optional().describe('Alerts whose span starts before this time'),
   late: lateFilter.optional().describe('true: only alerts found on late (blind-area) data; false: only the others'),
+  notReproduced: lateFilter.optional().describe('true: only alerts that a rules replay with the current settings no longer reproduced (withdrawn or flagged); false: only the others'),
 });
 
 const listQuery = filterQuery.extend({
@@ -70,8 +71,13 @@ const alertOutput = z.object({
   start: isoTime,
   end: isoTime,
   severity: z.enum(severities),
-  state: z.enum(alertStates),
+  state: z.enum(listedStates).describe('Review state, or withdrawn: a pending alert that a rules replay no longer reproduced'),
   late: z.boolean().describe('Found on positions that arrived late (blind-area uploads)'),
+  notReproduced: z
+    .object({ at: isoTime, reason: z.string(), settingsRevision: z.string(), replayFrom: z.string(), replayTo: z.string(), replayedAt: z.string() })
+    .nullable()
+    .describe('Set while a rules replay no longer reproduces the alert; on a reviewed alert it flags the review for another look'),
+  withdrawnAt: isoTime.nullable(),
   facts: z.record(z.string(), z.unknown()).describe('Facts that support the finding: durations (s), distances (m), place names, day type'),
   evidence: z.object({
     positionRange: z.object({ from: isoTime, to: isoTime }),
@@ -216,6 +222,7 @@ async function filterFor(store: Store, user: User, query: z.infer<typeof filterQ
     from: query.from,
     to: query.to,
     late: query.late,
+    notReproduced: query.notReproduced,
   };
 }
 

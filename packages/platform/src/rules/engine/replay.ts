@@ -3,12 +3,25 @@ import type { Logger } from '../../logger.ts';
 import { requireKeyring } from '../../crypto/setup.ts';
 import { PositionReader } from '../../ingest/sealed-rows.ts';
 import { saveAlert } from '../../alerts/sink.ts';
+import { alertsWithinPeriod, auditReinstatement, markNotReproduced, storedKeys, type NotReproducedAlert, type NotReproducedDetail, type PeriodAlert } from '../../alerts/withdrawal.ts';
+import { appendAudit, AUDIT_ACTIONS, type AuditActor } from '../../audit/log.ts';
+import { settingsRevision } from '../templates/revision.ts';
 import type { AlertDraft, Detector, RuleFix } from './types.ts';
 import { loadBatchFacts, loadInputs, setupVehicle, type EngineInputs } from './context.ts';
 import { VehicleEvaluator, type EvaluationSink } from './evaluator.ts';
 import { EnginePersistence } from './persistence.ts';
 import { positionsBetween, toRuleFix } from './positions.ts';
 import { newVehicleState } from './state.ts';
+
+const dayMs = 86_400_000;
+
+/**
+ * Positions this long before and after the period are evaluated too. Before: so that a stop or a
+ * night that began earlier keeps the start, and so the merge key, that the live engine gave it.
+ * After: so that findings decided only after their end (a trip is known to have ended once the
+ * vehicle has stood still for the minimum dwell, a night once it is over) are found again.
+ */
+export const replayContextMs = dayMs;
 
 export interface ReplayOptions {
   /** Device-time range [from, to), UTC ms. */
@@ -17,19 +30,42 @@ export interface ReplayOptions {
   vehicleId?: number | undefined;
   detectors: readonly Detector<unknown, unknown>[];
   logger: Logger;
-  /** Store the alerts (merged by key) and replace the range's trips; false only reports them. */
+  /** Store the alerts (merged by key), withdraw or flag those not found again, and replace the range's trips; false only reports them. */
   save: boolean;
+  /** The audit log's actor for withdrawals, flags and reinstatements. Default: the platform itself. */
+  actor?: AuditActor;
+  /**
+   * Device time from which all positions are kept (now minus the positions' retention). Older
+   * positions may have been purged except for alerts' evidence, so alerts whose context reaches
+   * before this time are neither withdrawn nor flagged. Default: every position is kept.
+   */
+  positionsKeptSince?: number;
   pageSize?: number;
 }
 
 export interface ReplayResult {
+  /** Vehicles with positions in the period. */
   vehicles: number;
+  /** Positions in the period; the context before and after it is not counted. */
   positions: number;
+  /** Trips that start in the period. */
   trips: number;
-  /** One draft per alert key, spans merged, in start order. */
+  /** One draft per alert key that starts in the period, spans merged, in start order. */
   alerts: AlertDraft[];
-  /** With save: alerts that did not exist before the replay. */
+  /** Digest of the rule settings, templates and overrides used (src/rules/templates/revision.ts). */
+  settingsRevision: string;
+  /** Alerts stored for the first time (with save) or that would be (dry run). */
   created: number;
+  /** Alerts found again that were already stored and supported. */
+  unchanged: number;
+  /** Alerts found again after an earlier replay had withdrawn or flagged them: withdrawn ones are pending again, flags are cleared. */
+  reinstated: number;
+  /** Pending alerts of the period that the replay did not find again: withdrawn (or, in a dry run, to be withdrawn). */
+  withdrawn: NotReproducedAlert[];
+  /** Alerts already in review that the replay did not find again: flagged for the reviewer, state unchanged. */
+  flagged: NotReproducedAlert[];
+  /** Alerts not found again but left alone, because positions around them may have been purged. */
+  unchecked: number;
 }
 
 /** Merges a draft into the one with the same key: the span grows to cover both, the newer facts win. */
@@ -43,22 +79,36 @@ function mergeDraft(found: Map<string, AlertDraft>, draft: AlertDraft): void {
 }
 
 /**
- * Evaluates stored history again, each vehicle from an empty state at the range's start, with the
- * current places, templates and settings. The live engine's state and cursor are left alone. With
- * save, the alerts go through the same merge by key as live ones, so a replay over what the live
- * engine saw adds nothing, and the trips that start in the range are replaced by the replay's.
+ * Evaluates stored history again with the current places, templates and settings, each vehicle
+ * from an empty state a day before the period (replayContextMs) until a day after it. Only
+ * findings and trips that start in the period count. The live engine's state and cursor are left
+ * alone.
+ *
+ * With save, the alerts go through the same merge by key as live ones, so a replay over what the
+ * live engine saw adds nothing, and the trips that start in the period are replaced by the
+ * replay's. Stored alerts of the replayed rules that lie wholly in the period and that the replay
+ * does not find again are reconciled: pending ones are withdrawn, reviewed ones are flagged
+ * (src/alerts/withdrawal.ts). Alerts of vehicles without a position in the period are left alone,
+ * because there was nothing to evaluate them on, and so are alerts older than positionsKeptSince.
  */
 export async function replayHistory(store: Store, options: ReplayOptions): Promise<ReplayResult> {
   const inputs = await loadInputs(store.db, options.detectors);
+  const revision = settingsRevision(inputs.settings, inputs.templates);
   const persistence = new EnginePersistence(store.sqlite);
   const reader = new PositionReader(requireKeyring(store));
   const found = new Map<string, AlertDraft>();
-  const result: ReplayResult = { vehicles: 0, positions: 0, trips: 0, alerts: [], created: 0 };
+  const inPeriod = (time: number) => time >= options.from && time < options.to;
+  const vehiclesInPeriod = new Set<number>();
+  let positions = 0;
+  let trips = 0;
   const now = Date.now();
   const sink: EvaluationSink = {
-    alert: (draft) => mergeDraft(found, draft),
+    alert: (draft) => {
+      if (inPeriod(draft.start)) mergeDraft(found, draft);
+    },
     trip: (record) => {
-      result.trips++;
+      if (!inPeriod(record.trip.start)) return null;
+      trips++;
       return options.save ? persistence.saveTrip(record, now) : null;
     },
     checkpoint: () => {},
@@ -71,6 +121,7 @@ export async function replayHistory(store: Store, options: ReplayOptions): Promi
     await query.execute();
   }
 
+  const range = { from: options.from - replayContextMs, to: options.to + replayContextMs, vehicleId: options.vehicleId };
   let vehicleId: number | null = null;
   let pending: RuleFix[] = [];
   const flush = async () => {
@@ -80,7 +131,7 @@ export async function replayHistory(store: Store, options: ReplayOptions): Promi
   };
   let after: { vehicleId: number; time: number; positionId: number } | null = null;
   for (;;) {
-    const rows = await positionsBetween(store.db, options, after, options.pageSize ?? 5000);
+    const rows = await positionsBetween(store.db, range, after, options.pageSize ?? 5000);
     if (rows.length === 0) break;
     for (const row of rows) {
       const fix = toRuleFix(row, reader);
@@ -88,21 +139,98 @@ export async function replayHistory(store: Store, options: ReplayOptions): Promi
       if (row.vehicle_id !== vehicleId) {
         await flush();
         vehicleId = row.vehicle_id;
-        result.vehicles++;
       }
       pending.push(fix);
-      result.positions++;
+      if (inPeriod(fix.time)) {
+        vehiclesInPeriod.add(row.vehicle_id!);
+        positions++;
+      }
     }
     const last = rows[rows.length - 1]!;
     after = { vehicleId: last.vehicle_id!, time: last.device_time!, positionId: last.id };
   }
   await flush();
 
-  result.alerts = [...found.values()].sort((a, b) => a.start - b.start || a.key.localeCompare(b.key));
-  if (options.save) {
-    for (const draft of result.alerts) if ((await saveAlert(store.db, draft, now)).created) result.created++;
-  }
+  const alerts = [...found.values()].sort((a, b) => a.start - b.start || a.key.localeCompare(b.key));
+  const stored = await alertsWithinPeriod(store.db, { from: options.from, to: options.to, vehicleId: options.vehicleId, rules: options.detectors.map((d) => d.code) });
+  const notFoundAll = stored.filter((alert) => vehiclesInPeriod.has(alert.vehicleId) && !found.has(alert.key));
+  const keptSince = options.positionsKeptSince ?? -Infinity;
+  const notFound = notFoundAll.filter((alert) => alert.start - replayContextMs >= keptSince);
+  const result: ReplayResult = {
+    vehicles: vehiclesInPeriod.size,
+    positions,
+    trips,
+    alerts,
+    settingsRevision: revision,
+    created: 0,
+    unchanged: 0,
+    reinstated: 0,
+    withdrawn: [],
+    flagged: [],
+    unchecked: notFoundAll.length - notFound.length,
+  };
+  const detail: NotReproducedDetail = {
+    reason: 'replay_not_reproduced',
+    settingsRevision: revision,
+    replayFrom: new Date(options.from).toISOString(),
+    replayTo: new Date(options.to).toISOString(),
+    replayedAt: new Date(now).toISOString(),
+  };
+  if (options.save) await storeOutcome(store, options, alerts, notFound, detail, result, now);
+  else await planOutcome(store, alerts, notFound, result);
   return result;
+}
+
+const withoutFlags = ({ withdrawn: _w, notReproduced: _n, ...alert }: PeriodAlert): NotReproducedAlert => alert;
+
+/** Saves the drafts, withdraws or flags the alerts not found again, and records the replay in the audit log. */
+async function storeOutcome(store: Store, options: ReplayOptions, alerts: AlertDraft[], notFound: PeriodAlert[], detail: NotReproducedDetail, result: ReplayResult, now: number): Promise<void> {
+  const actor = options.actor ?? 'system';
+  for (const draft of alerts) {
+    const saved = await saveAlert(store.db, draft, now);
+    if (saved.created) result.created++;
+    else if (saved.reinstated) {
+      result.reinstated++;
+      auditReinstatement(store, { id: saved.id, rule: draft.rule, key: draft.key, vehicleId: draft.vehicleId }, saved.reinstated, actor);
+    } else result.unchanged++;
+  }
+  for (const alert of notFound) {
+    const outcome = markNotReproduced(store, alert.id, detail, actor, now);
+    if (outcome === 'withdrawn') result.withdrawn.push(withoutFlags(alert));
+    else if (outcome === 'flagged' || outcome === 'already_flagged') result.flagged.push(withoutFlags(alert));
+  }
+  appendAudit(store, {
+    actor,
+    action: AUDIT_ACTIONS.rulesReplayed,
+    objectType: 'rules',
+    detail: {
+      from: detail.replayFrom,
+      to: detail.replayTo,
+      vehicleId: options.vehicleId ?? null,
+      settingsRevision: detail.settingsRevision,
+      created: result.created,
+      unchanged: result.unchanged,
+      reinstated: result.reinstated,
+      withdrawn: result.withdrawn.map((a) => a.id),
+      flagged: result.flagged.map((a) => a.id),
+    },
+  });
+}
+
+/** Counts what storing would do, without writing. */
+async function planOutcome(store: Store, alerts: AlertDraft[], notFound: PeriodAlert[], result: ReplayResult): Promise<void> {
+  const existing = await storedKeys(store.db, alerts.map((a) => a.key));
+  for (const draft of alerts) {
+    const stored = existing.get(draft.key);
+    if (!stored) result.created++;
+    else if (stored.withdrawn || stored.notReproduced) result.reinstated++;
+    else result.unchanged++;
+  }
+  for (const alert of notFound) {
+    if (alert.withdrawn) continue;
+    if (alert.state === 'pending') result.withdrawn.push(withoutFlags(alert));
+    else result.flagged.push(withoutFlags(alert));
+  }
 }
 
 /** Evaluates one vehicle's fixes, with its orders and driver reports over the fixes' span. */

@@ -9,6 +9,7 @@ import { EnginePersistence } from './persistence.ts';
 import { positionsAfter, toRuleFix, vehiclePositionsAfter } from './positions.ts';
 import { compareKeys, newVehicleState, parseVehicleState, type VehicleRuleState } from './state.ts';
 import { saveAlert } from '../../alerts/sink.ts';
+import { auditReinstatement } from '../../alerts/withdrawal.ts';
 import { BoundaryTracker } from './boundary.ts';
 
 const dayMs = 86_400_000;
@@ -281,7 +282,12 @@ export class RuleRunner {
     if (alerts.length === 0) return [];
     const now = Date.now();
     const saved: SavedAlert[] = [];
-    for (const draft of alerts) saved.push({ ...(await saveAlert(this.#store.db, draft, now)), draft });
+    for (const draft of alerts) {
+      const result = await saveAlert(this.#store.db, draft, now);
+      // A finding that a replay had withdrawn or flagged holds again under the current settings.
+      if (result.reinstated) auditReinstatement(this.#store, { id: result.id, rule: draft.rule, key: draft.key, vehicleId: draft.vehicleId }, result.reinstated, 'system');
+      saved.push({ id: result.id, created: result.created, draft });
+    }
     return saved;
   }
 

@@ -70,17 +70,17 @@ export function mergeDetectorSettings(detector: Detector<unknown, unknown>, belo
 
 /**
  * Rejects a category that no place has, in any category table of one layer's settings, with
- * GONGCHE_ERR_UNKNOWN_CATEGORY naming the key and the allowed ones. `what` names the template or
+ * GONGCHE_ERR_UNKNOWN_CATEGORY naming the key and the allowed ones. `layerName` names the template or
  * override, `at` the path of the settings, e.g. "detectors.non_official_place.settings".
  */
-export function checkCategoryKeys(detector: Detector<unknown, unknown>, settings: Table, what: string, at: string): void {
+export function checkCategoryKeys(detector: Detector<unknown, unknown>, settings: Table, layerName: string, at: string): void {
   for (const key of categoryTableKeys(detector)) {
     const table = settings[key];
     if (!isPlainObject(table)) continue;
     for (const category of Object.keys(table)) {
       if (categorySet.has(category)) continue;
       const path = `${at}.${key}.${category}`;
-      throw new AppError('GONGCHE_ERR_UNKNOWN_CATEGORY', 400, `Invalid ${what} at ${path}: unknown place category ${category}; expected one of ${placeCategories.join(', ')}`, {
+      throw new AppError('GONGCHE_ERR_UNKNOWN_CATEGORY', 400, `Invalid ${layerName} at ${path}: unknown place category ${category}; expected one of ${placeCategories.join(', ')}`, {
         value: category,
         details: [{ path, message: 'unknown place category', allowed: placeCategories }],
       });
