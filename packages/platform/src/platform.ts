@@ -89,7 +89,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { d
     logger.info({ host: config.httpHost, port: httpPort }, 'HTTP API listening');
 
     if (options.demo) {
-      const simulation: Simulation = await startDemoSimulation({ db: store.db, host: '127.0.0.1', port: gateway.port, logger, ...options.demo });
+      const simulation: Simulation = await startDemoSimulation({ db: store.db, store, host: '127.0.0.1', port: gateway.port, logger, ...options.demo });
       running.push(() => simulation.stop());
       await waitForOnline(gateway, simulation.terminals, 3000);
       // Not awaited: the uploads run while the platform serves, and close() waits for them.

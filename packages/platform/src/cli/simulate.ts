@@ -3,7 +3,9 @@ import { parseArgs } from 'node:util';
 import type { HeaderEdition } from '@gongche/jt808';
 import { createLogger } from '../logger.ts';
 import { openExistingStore } from '../store/open-existing.ts';
-import { readBoundTerminals } from '../simulator/demo.ts';
+import { readBoundTerminals, startFromLastFixes } from '../simulator/demo.ts';
+import { defaultConfig } from '../config.ts';
+import { attachKeyring, readToolMasterKey } from '../crypto/setup.ts';
 import { SimulatedFleet, type FleetMember, type FleetSummary } from '../simulator/fleet.ts';
 import { defineCommand } from './commands.ts';
 
@@ -24,7 +26,10 @@ Options:
   --duration S          stop after S seconds (default: run until Ctrl-C); at the end every vehicle
                         parks with ACC off and reports once more (one interval) before disconnecting
   --phone-prefix DIGITS terminal phones are the prefix followed by the index, 12 digits in all (default: 0139)
-  --from-store          take the phones of offline terminals bound to vehicles from the store in --data-dir
+  --from-store          take the phones of offline terminals bound to vehicles from the store in --data-dir;
+                        each starts where its vehicle was last reported and first drives straight to
+                        its route, so the rules see no implausible jump (needs the master key, as
+                        "gongche serve" does; without it the terminals start on their routes)
   --data-dir DIR        folder of the gongche.db store read by --from-store (default: ./data, or GONGCHE_DATA_DIR)`;
 
 defineCommand({
@@ -104,12 +109,30 @@ export function phonesFromPrefix(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => prefix + String(i).padStart(width - prefix.length, '0'));
 }
 
+/**
+ * Reads the offline bound terminals of the store, each starting from its vehicle's last stored
+ * fix. Without the master key the fixes cannot be read: the terminals then start on their routes,
+ * and the rules may report device_jump_after_silence for vehicles last seen elsewhere.
+ */
 async function membersFromStore(dataDir: string | undefined, count: number): Promise<FleetMember[]> {
+  const config = defaultConfig();
   const dir = path.resolve(dataDir ?? process.env.GONGCHE_DATA_DIR ?? 'data');
   const store = await openExistingStore(dir);
   try {
     // The gateway records last-seen times every few seconds, so two minutes of silence means offline.
-    return await readBoundTerminals(store.db, count, Date.now() - 120_000);
+    const members = await readBoundTerminals(store.db, count, Date.now() - 120_000);
+    try {
+      attachKeyring(store, readToolMasterKey(config.encryption, dir), config.encryption);
+    } catch (error) {
+      console.error(
+        `warning: the master key of ${dir} is not available (${(error as Error).message}), so the terminals start on their routes, not where their vehicles were last reported; ` +
+          'the rules may report device_jump_after_silence for them. Set GONGCHE_MASTER_KEY or GONGCHE_MASTER_KEY_FILE as for "gongche serve".',
+      );
+      return members;
+    }
+    const placed = await startFromLastFixes(store, members);
+    console.log(`${placed} of ${members.length} terminals start where their vehicles were last reported and first drive to their routes`);
+    return members;
   } finally {
     await store.close();
   }

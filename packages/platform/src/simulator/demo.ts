@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { HeaderEdition } from '@gongche/jt808';
 import type { Database } from '../store/schema.ts';
 import type { Logger } from '../logger.ts';
+import type { Store } from '../store/db.ts';
 import { SimulatedFleet, type FleetMember } from './fleet.ts';
+import { readLastFixes } from './start-positions.ts';
 
 /** A running simulation that can be stopped. */
 export interface Simulation {
@@ -20,24 +22,45 @@ export async function readBoundTerminals(db: Kysely<Database>, limit: number, of
   let query = db
     .selectFrom('terminals')
     .innerJoin('vehicles', 'vehicles.id', 'terminals.vehicle_id')
-    .select(['terminals.phone', 'terminals.edition', 'vehicles.plate'])
+    .select(['terminals.phone', 'terminals.edition', 'vehicles.plate', 'vehicles.id as vehicle_id'])
     .orderBy('terminals.id')
     .limit(limit);
   if (offlineSince !== undefined) query = query.where((eb) => eb.or([eb('terminals.last_seen_at', 'is', null), eb('terminals.last_seen_at', '<', offlineSince)]));
   const rows = await query.execute();
   return rows.map((row) => {
-    const member: FleetMember = { phone: row.phone, plate: row.plate };
+    const member: FleetMember = { phone: row.phone, plate: row.plate, vehicleId: row.vehicle_id };
     if (row.edition === '2019' || row.edition === '2013') member.edition = row.edition satisfies HeaderEdition;
     return member;
   });
 }
 
 /**
+ * Sets each member's start to its vehicle's last stored fix, so that the rules do not take the
+ * simulation's first report for a vehicle that moved while its terminal was silent
+ * (device_jump_after_silence). Members whose vehicle has no valid fix start on their routes.
+ */
+export async function startFromLastFixes(store: Store, members: FleetMember[]): Promise<number> {
+  const vehicleIds = members.flatMap((member) => (member.vehicleId === undefined ? [] : [member.vehicleId]));
+  const fixes = await readLastFixes(store, vehicleIds);
+  let placed = 0;
+  for (const member of members) {
+    const fix = member.vehicleId === undefined ? undefined : fixes.get(member.vehicleId);
+    if (!fix) continue;
+    member.startAt = fix;
+    placed++;
+  }
+  return placed;
+}
+
+/**
  * Starts one simulated terminal per bound terminal of the store (at most `vehicles`), connected to
- * the gateway at host:port and reporting every `intervalS` seconds.
+ * the gateway at host:port and reporting every `intervalS` seconds. With `store`, each vehicle
+ * starts from its last stored fix (startFromLastFixes).
  */
 export async function startDemoSimulation(options: {
   db: Kysely<Database>;
+  /** The open store with its keyring, to read where each vehicle was last reported. */
+  store?: Store;
   host: string;
   port: number;
   logger: Logger;
@@ -46,6 +69,10 @@ export async function startDemoSimulation(options: {
 }): Promise<Simulation> {
   const members = await readBoundTerminals(options.db, options.vehicles);
   const logger = options.logger.child({ component: 'demo-simulation' });
+  if (options.store) {
+    const placed = await startFromLastFixes(options.store, members);
+    logger.info({ terminals: members.length, fromLastFix: placed }, 'demo vehicles start from their last stored positions');
+  }
   const fleet = new SimulatedFleet({
     host: options.host,
     port: options.port,

@@ -1,7 +1,7 @@
 import type { HeaderEdition } from '@gongche/jt808';
 import type { Logger } from '../logger.ts';
 import { RouteMover } from './mover.ts';
-import { kashgarRoutes } from './routes.ts';
+import { kashgarRoutes, type LatLon } from './routes.ts';
 import { SimulatedTerminal, type SimulatedTerminalOptions } from './terminal.ts';
 
 /** One terminal of a simulated fleet. */
@@ -9,6 +9,10 @@ export interface FleetMember {
   phone: string;
   plate?: string;
   edition?: HeaderEdition;
+  /** The vehicle the terminal is bound to in the store. */
+  vehicleId?: number;
+  /** The vehicle's last reported position: the terminal starts there and drives to its route (RouteMover startAt). */
+  startAt?: LatLon;
 }
 
 export interface FleetOptions {
@@ -39,7 +43,7 @@ export interface FleetSummary {
   uploaded: number;
 }
 
-/** Simulated terminals driving the Kashgar routes: member i takes route i modulo the route count. */
+/** Simulated terminals driving the Kashgar routes: member i takes route i modulo the route count, starting from its startAt when given. */
 export class SimulatedFleet {
   readonly terminals: SimulatedTerminal[];
   readonly #staggerMs: number;
@@ -59,7 +63,7 @@ export class SimulatedFleet {
         edition: member.edition ?? options.edition,
         intervalS: options.intervalS,
         logger: options.logger,
-        mover: new RouteMover(route, { seed: seed + i }),
+        mover: new RouteMover(route, { seed: seed + i, ...(member.startAt && { startAt: member.startAt }) }),
       });
     });
   }

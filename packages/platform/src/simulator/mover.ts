@@ -18,6 +18,20 @@ export interface MoverOptions {
   parkS?: number;
   /** Largest GNSS drift of a parked vehicle, in metres. Default 30. */
   parkedDriftM?: number;
+  /**
+   * The vehicle's position when the mover starts, e.g. its last stored position. It first drives
+   * from there in a straight line, at the route's speeds, to the nearest point of the route, so
+   * that its reports never jump. Default: a point of the route chosen by the seed.
+   */
+  startAt?: LatLon;
+}
+
+/** The straight drive from the start point to the route. */
+interface Approach {
+  from: LatLon;
+  to: LatLon;
+  lengthM: number;
+  doneM: number;
 }
 
 /** Returns a deterministic pseudo-random generator (mulberry32) yielding numbers in [0, 1). */
@@ -51,6 +65,7 @@ export class RouteMover {
   #parkedAt: LatLon | null = null;
   #course = 0;
   #odometerM = 0;
+  #approach: Approach | null = null;
 
   constructor(route: Route, options: MoverOptions) {
     if (route.points.length < 2) throw new Error(`Route "${route.name}" needs at least 2 points, got ${route.points.length}`);
@@ -65,7 +80,22 @@ export class RouteMover {
     this.#position = this.#random() * this.lengthM;
     this.#direction = this.#random() < 0.5 ? 1 : -1;
     this.#speedKmh = route.minKmh + this.#random() * (route.maxKmh - route.minKmh);
-    this.#course = this.#segmentCourse();
+    if (options.startAt) this.#startApproach(options.startAt);
+    this.#course = this.#approach ? Math.round(bearingDeg(this.#approach.from, this.#approach.to)) % 360 : this.#segmentCourse();
+  }
+
+  /** True while the vehicle still drives from its start point to the route. */
+  get approaching(): boolean {
+    return this.#approach !== null;
+  }
+
+  /** Puts the vehicle at `start`, bound for the route point nearest to it. */
+  #startApproach(start: LatLon): void {
+    this.#position = this.#nearestPosition(start);
+    const to = this.#pointAt(this.#position);
+    const lengthM = distanceM(start, to);
+    // Within a parked vehicle's drift of the route, the vehicle simply starts on it.
+    if (lengthM > this.#driftM) this.#approach = { from: start, to, lengthM, doneM: 0 };
   }
 
   get lengthM(): number {
@@ -79,12 +109,12 @@ export class RouteMover {
   /** Parks the vehicle where it is, ACC off, for `seconds`; it then drives on in the same direction. */
   park(seconds: number): void {
     this.#parkedRemainingS = seconds;
-    this.#parkedAt = this.#pointAt(this.#position);
+    this.#parkedAt = this.#currentPoint();
   }
 
   /** Returns where the vehicle is now without advancing it (speed 0 when parked). */
   sample(): MoverSample {
-    const point = this.#parkedRemainingS > 0 && this.#parkedAt ? this.#parkedAt : this.#pointAt(this.#position);
+    const point = this.#parkedRemainingS > 0 && this.#parkedAt ? this.#parkedAt : this.#currentPoint();
     const moving = this.#parkedRemainingS === 0;
     return { ...point, speedKmh: moving ? this.#speedKmh : 0, course: this.#course, acc: moving, odometerM: this.#odometerM };
   }
@@ -92,6 +122,7 @@ export class RouteMover {
   /** Advances the vehicle by `intervalS` seconds and returns where it is. */
   step(intervalS: number): MoverSample {
     if (this.#parkedRemainingS > 0) return this.#stepParked(intervalS);
+    if (this.#approach) return this.#stepApproach(intervalS, this.#approach);
 
     this.#speedKmh = this.#nextSpeed();
     const wanted = (this.#speedKmh / 3.6) * intervalS;
@@ -113,11 +144,50 @@ export class RouteMover {
     return sample;
   }
 
+  #stepApproach(intervalS: number, approach: Approach): MoverSample {
+    this.#speedKmh = this.#nextSpeed();
+    const travelled = Math.min((this.#speedKmh / 3.6) * intervalS, approach.lengthM - approach.doneM);
+    approach.doneM += travelled;
+    this.#odometerM += travelled;
+    const point = interpolate(approach.from, approach.to, approach.doneM / approach.lengthM);
+    const sample = { ...point, speedKmh: (travelled / intervalS) * 3.6, course: this.#course, acc: true, odometerM: this.#odometerM };
+    if (approach.doneM >= approach.lengthM) {
+      this.#approach = null;
+      this.#course = this.#segmentCourse();
+    }
+    return sample;
+  }
+
+  #currentPoint(): LatLon {
+    const approach = this.#approach;
+    return approach ? interpolate(approach.from, approach.to, approach.doneM / approach.lengthM) : this.#pointAt(this.#position);
+  }
+
+  /** Returns the distance along the route of its point nearest to `point`, on a local flat approximation. */
+  #nearestPosition(point: LatLon): number {
+    const metresPerDegree = 111_320;
+    const cosLat = Math.cos((point.latitude * Math.PI) / 180);
+    const xy = (p: LatLon) => ({ x: p.longitude * metresPerDegree * cosLat, y: p.latitude * metresPerDegree });
+    const target = xy(point);
+    let best = { distance: Infinity, position: 0 };
+    for (let i = 0; i + 1 < this.route.points.length; i++) {
+      const a = xy(this.route.points[i]!);
+      const b = xy(this.route.points[i + 1]!);
+      const dx = b.x - a.x;
+      const dy = b.y - a.y;
+      const lengthSquared = dx * dx + dy * dy;
+      const t = lengthSquared === 0 ? 0 : Math.min(1, Math.max(0, ((target.x - a.x) * dx + (target.y - a.y) * dy) / lengthSquared));
+      const distance = Math.hypot(a.x + t * dx - target.x, a.y + t * dy - target.y);
+      if (distance < best.distance) best = { distance, position: this.#cumulative[i]! + t * (this.#cumulative[i + 1]! - this.#cumulative[i]!) };
+    }
+    return best.position;
+  }
+
   #stepParked(intervalS: number): MoverSample {
     this.#parkedRemainingS = Math.max(0, this.#parkedRemainingS - intervalS);
     const at = this.#parkedAt ?? this.#pointAt(this.#position);
     const drifted = offsetM(at, this.#random() * 360, this.#random() * this.#driftM);
-    if (this.#parkedRemainingS === 0) this.#course = this.#segmentCourse();
+    if (this.#parkedRemainingS === 0) this.#course = this.#approach ? Math.round(bearingDeg(this.#approach.from, this.#approach.to)) % 360 : this.#segmentCourse();
     return { ...drifted, speedKmh: 0, course: this.#course, acc: false, odometerM: this.#odometerM };
   }
 

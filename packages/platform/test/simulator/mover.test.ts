@@ -90,6 +90,40 @@ describe('route mover', () => {
     assert.equal(Math.abs(((after - before + 540) % 360) - 180), 180, 'drives back in the opposite direction');
   });
 
+  test('drives from startAt to the route', () => {
+    // 3 km north of the middle of the straight road.
+    const startAt = { latitude: 39.46 + 3000 / 111_320, longitude: 76.04 };
+    const mover = new RouteMover(straight, { seed: 4, startAt });
+    assert.ok(distanceM(mover.sample(), startAt) < 0.01, 'the first sample is the start point');
+    assert.equal(mover.approaching, true);
+
+    let previous = mover.sample();
+    let steps = 0;
+    while (mover.approaching) {
+      const sample = mover.step(5);
+      steps++;
+      assert.equal(sample.acc, true);
+      assert.ok(distanceM(previous, sample) <= (60 / 3.6) * 5 + 0.5, `step ${steps}: ${distanceM(previous, sample).toFixed(1)} m in 5 s is at most 60 km/h`);
+      assert.ok(Math.abs(((sample.course - 180 + 540) % 360) - 180) < 1, `heads south, course ${sample.course}`);
+      previous = sample;
+      assert.ok(steps < 200, 'reaches the route');
+    }
+    assert.ok(Math.abs(previous.latitude - 39.46) < 1e-6, 'arrives on the road');
+    assert.ok(Math.abs(previous.longitude - 76.04) < 1e-4, 'at the point nearest to the start');
+    assert.ok(Math.abs(previous.odometerM - 3000) < 20, `drove ${previous.odometerM.toFixed(0)} m`);
+
+    const onRoad = mover.step(5);
+    assert.ok(Math.abs(onRoad.latitude - 39.46) < 1e-6, 'then follows the road');
+    assert.ok(distanceM(previous, onRoad) > 30, 'and keeps driving');
+  });
+
+  test('starts on the route when startAt is on it', () => {
+    const startAt = { latitude: 39.46 + 10 / 111_320, longitude: 76.02 };
+    const mover = new RouteMover(straight, { seed: 4, startAt });
+    assert.equal(mover.approaching, false, 'a start within the parked drift of the road is on it');
+    assert.ok(Math.abs(mover.sample().longitude - 76.02) < 1e-6, 'at the point nearest to the start');
+  });
+
   test('rejects a route with fewer than two points', () => {
     assert.throws(() => new RouteMover({ ...straight, points: [straight.points[0]!] }, { seed: 1 }), /at least 2 points/);
   });
