@@ -21,7 +21,7 @@ export interface MoverOptions {
   /**
    * The vehicle's position when the mover starts, e.g. its last stored position. It first drives
    * from there in a straight line, at the route's speeds, to the nearest point of the route, so
-   * that its reports never jump. Default: a point of the route chosen by the seed.
+   * that its reports move no faster than the route allows. Default: a point of the route chosen by the seed.
    */
   startAt?: LatLon;
 }

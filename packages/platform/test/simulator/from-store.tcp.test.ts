@@ -23,7 +23,7 @@ async function eventually(check: () => Promise<boolean>, what: string, timeoutMs
 }
 
 test('simulator starts at last stored position', async (t) => {
-  // The first member of a fleet drives the first Kashgar route; the market lies 4 km and more from every point of it.
+  // The first member of a fleet drives the first Kashgar route, whose vertices all lie more than 3 km from the market.
   const route = kashgarRoutes[0]!;
   const toMarket = (p: { latitude: number; longitude: number }) => distanceM(p.latitude, p.longitude, kashgar.market.latitude, kashgar.market.longitude);
   const nearestVertexM = Math.min(...route.points.map(toMarket));
