@@ -4,7 +4,7 @@ import type { Database } from '../store/schema.ts';
 import { appendAudit, AUDIT_ACTIONS, type AuditActor } from '../audit/log.ts';
 import type { Reinstatement } from './sink.ts';
 
-/** Why a replay stopped supporting an alert, stored as JSON in alerts.not_reproduced. */
+/** The reason and the settings of the replay that stopped supporting an alert, stored as JSON in alerts.not_reproduced. */
 export interface NotReproducedDetail {
   reason: 'replay_not_reproduced';
   /** Digest of the rule settings, templates and vehicle overrides the replay used (src/rules/templates/revision.ts). */
@@ -64,7 +64,7 @@ export async function alertsWithinPeriod(db: Kysely<Database>, period: { from: n
 /** Reads which of these keys are stored, and whether each is withdrawn or flagged. */
 export async function storedKeys(db: Kysely<Database>, keys: readonly string[]): Promise<Map<string, { withdrawn: boolean; notReproduced: boolean }>> {
   const found = new Map<string, { withdrawn: boolean; notReproduced: boolean }>();
-  // SQLite allows at most 32,766 bound parameters per statement; 500 keys a query stays far below.
+  // SQLite (3.32 and later) allows at most 32,766 bound parameters per statement, so 500 keys a query stay far below.
   for (let i = 0; i < keys.length; i += 500) {
     const rows = await db.selectFrom('alerts').select(['key', 'withdrawn_at', 'not_reproduced_at']).where('key', 'in', keys.slice(i, i + 500)).execute();
     for (const row of rows) found.set(row.key, { withdrawn: row.withdrawn_at !== null, notReproduced: row.not_reproduced_at !== null });

@@ -17,7 +17,7 @@ export const alertFilters = ref<AlertFilters>({ unitId: null, vehicleId: null, r
 export const alertPage = ref({ page: 1, size: 20 });
 
 /**
- * Builds the query of GET /api/alerts and /api/alerts/counts. `withoutState` asks for every state,
+ * Builds the query of GET /api/alerts and /api/alerts/counts. `withoutState` requests every state,
  * withdrawn included, for the counts by state; with no state chosen the list leaves withdrawn
  * alerts out, as the server does.
  */
