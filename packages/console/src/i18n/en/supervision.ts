@@ -169,6 +169,7 @@ const en: Widen<typeof zhCN> = {
     GONGCHE_ERR_ALERT_DISMISSED: 'The alert is already dismissed',
     GONGCHE_ERR_ALERT_RECTIFIED: 'The alert is already rectified',
     GONGCHE_ERR_ALERT_WITHDRAWN: 'The alert was withdrawn because the current settings no longer support it; no review step is possible',
+    GONGCHE_ERR_UNKNOWN_CATEGORY: 'There is no place category "{value}"; use a category code listed in the rules guide (such as entertainment, hotel, restaurant)',
     GONGCHE_ERR_ATTACHMENT_TOO_LARGE: 'The attachment is too large (at most 10 MB)',
     GONGCHE_ERR_ATTACHMENT_TYPE: 'The attachment type is not accepted or does not match its content (PDF, JPG, PNG, DOCX)',
     GONGCHE_ERR_ATTACHMENT_LIMIT: 'This alert already has the most attachments allowed (20)',

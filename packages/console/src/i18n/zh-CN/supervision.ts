@@ -169,6 +169,7 @@ export default {
     GONGCHE_ERR_ALERT_DISMISSED: '预警已排除，不能再执行此操作',
     GONGCHE_ERR_ALERT_RECTIFIED: '预警已整改完毕，不能再执行此操作',
     GONGCHE_ERR_ALERT_WITHDRAWN: '预警已撤销（按现行设置不再成立），不能执行此操作',
+    GONGCHE_ERR_UNKNOWN_CATEGORY: '场所类别“{value}”不存在，请使用规则说明中列出的类别代码（如 entertainment、hotel、restaurant）',
     GONGCHE_ERR_ATTACHMENT_TOO_LARGE: '附件过大（最大 10 MB）',
     GONGCHE_ERR_ATTACHMENT_TYPE: '附件类型不支持或与文件内容不符（PDF、JPG、PNG、DOCX）',
     GONGCHE_ERR_ATTACHMENT_LIMIT: '此预警的附件已达上限（20 个）',
