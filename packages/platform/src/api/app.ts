@@ -36,6 +36,7 @@ import { orderRoutes } from './routes/orders.ts';
 import { driverRoutes } from './routes/drivers.ts';
 import { calendarRoutes } from './routes/calendar.ts';
 import { ruleRoutes } from './routes/rules.ts';
+import { rulesReplayRoutes } from './routes/rules-replay.ts';
 import { tripRoutes } from './routes/trips.ts';
 import { securityRoutes } from './routes/security.ts';
 import { AlertHub } from '../alerts/hub.ts';
@@ -93,7 +94,7 @@ export async function buildApi(options: { store: Store; logger: Logger; gateway:
 
   const zodApp = app.withTypeProvider<ZodTypeProvider>() as ZodApp;
   const context: ApiOptions = { ...options, alertHub: options.alertHub ?? new AlertHub(options.store.db, options.logger, options.config.auth) };
-  for (const routes of [healthRoutes, authRoutes, unitRoutes, vehicleRoutes, terminalRoutes, positionRoutes, alarmRoutes, auditRoutes, userRoutes, secondFactorRoutes, rolloutBatchRoutes, rolloutFormRoutes, rolloutReviewRoutes, rolloutInstallationRoutes, rolloutBulletinRoutes, alertRoutes, liveRoutes, placeRoutes, orderRoutes, driverRoutes, calendarRoutes, ruleRoutes, tripRoutes, securityRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, unitRoutes, vehicleRoutes, terminalRoutes, positionRoutes, alarmRoutes, auditRoutes, userRoutes, secondFactorRoutes, rolloutBatchRoutes, rolloutFormRoutes, rolloutReviewRoutes, rolloutInstallationRoutes, rolloutBulletinRoutes, alertRoutes, liveRoutes, placeRoutes, orderRoutes, driverRoutes, calendarRoutes, ruleRoutes, rulesReplayRoutes, tripRoutes, securityRoutes]) {
     await routes(zodApp, context);
   }
   await registerConsole(zodApp, { map: mapSettings, logger: options.logger });

@@ -9,9 +9,9 @@ import { withExistingStore } from '../store/open-existing.ts';
 import { attachKeyring, readToolMasterKey } from '../crypto/setup.ts';
 import { cliActor } from '../audit/actors.ts';
 import type { NotReproducedAlert } from '../alerts/withdrawal.ts';
-import { isCalendarDate } from '../rules/calendar.ts';
 import { LocalClock } from '../rules/engine/local-clock.ts';
 import { replayHistory } from '../rules/engine/replay.ts';
+import { parseReplayBound } from '../rules/engine/replay-period.ts';
 import type { Detector } from '../rules/engine/types.ts';
 import { loadRuleSettings } from '../rules/templates/settings.ts';
 import { negativeListDetectors } from '../rules/detectors/index.ts';
@@ -39,20 +39,7 @@ Options:
   --dry-run          list what the replay finds and would change; store nothing
   --data-dir DIR     folder of the database file (default: ./data, or GONGCHE_DATA_DIR)`;
 
-const isoWithOffset = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const dayMs = 86_400_000;
-
-/** Parses --from or --to: a local date (a whole day; --to includes it) or an ISO time with offset. Returns UTC ms. */
-export function parseReplayBound(text: string | undefined, option: '--from' | '--to', clock: LocalClock): number {
-  if (!text) throw invalid(`Missing ${option}: give a date YYYY-MM-DD or an ISO 8601 time with offset, e.g. ${option} 2026-03-02`);
-  if (isCalendarDate(text)) {
-    if (option === '--from') return clock.startOfDate(text);
-    const next = new Date(Date.parse(`${text}T00:00:00Z`) + dayMs).toISOString().slice(0, 10);
-    return clock.startOfDate(next);
-  }
-  if (isoWithOffset.test(text) && Number.isFinite(Date.parse(text))) return Date.parse(text);
-  throw invalid(`Invalid ${option} ${text}: expected a date YYYY-MM-DD (${clock.timeZone}) or an ISO 8601 time with offset such as 2026-03-02T08:00+08:00`, text);
-}
 
 /** Finds a vehicle by id or plate. */
 async function findVehicle(db: Kysely<Database>, text: string): Promise<{ id: number; plate: string }> {
@@ -81,8 +68,8 @@ defineCommand({
     return withExistingStore(dataDir, async (store) => {
       const settings = await loadRuleSettings(store.db);
       const clock = new LocalClock(settings.timeZone);
-      const from = parseReplayBound(values.from, '--from', clock);
-      const to = parseReplayBound(values.to, '--to', clock);
+      const from = parseReplayBound(values.from, 'from', clock, '--from');
+      const to = parseReplayBound(values.to, 'to', clock, '--to');
       if (from >= to) throw invalid(`Invalid period: --from ${values.from} is not before --to ${values.to}`, { from: values.from, to: values.to });
       const vehicle = values.vehicle === undefined ? undefined : await findVehicle(store.db, values.vehicle);
       attachKeyring(store, readToolMasterKey(config.encryption, dataDir), config.encryption);

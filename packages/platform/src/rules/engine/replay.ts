@@ -41,7 +41,24 @@ export interface ReplayOptions {
    */
   positionsKeptSince?: number;
   pageSize?: number;
+  /** Called once the vehicles are counted, then after each vehicle is evaluated. */
+  onProgress?: (progress: ReplayProgress) => void;
 }
+
+export interface ReplayProgress {
+  /** Vehicles evaluated so far. */
+  vehiclesDone: number;
+  /** Vehicles with positions in the period or its context before and after it. */
+  vehiclesTotal: number;
+  /** Positions of the period read so far. */
+  positions: number;
+}
+
+/**
+ * Lets the event loop run. better-sqlite3 runs queries synchronously, so awaiting them alone never
+ * lets the process serve anything else, and a long replay in the server would stall the API.
+ */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface ReplayResult {
   /** Vehicles with positions in the period. */
@@ -122,12 +139,19 @@ export async function replayHistory(store: Store, options: ReplayOptions): Promi
   }
 
   const range = { from: options.from - replayContextMs, to: options.to + replayContextMs, vehicleId: options.vehicleId };
+  const progress: ReplayProgress = { vehiclesDone: 0, vehiclesTotal: options.onProgress ? await countVehicles(store, range) : 0, positions: 0 };
+  options.onProgress?.({ ...progress });
   let vehicleId: number | null = null;
   let pending: RuleFix[] = [];
   const flush = async () => {
     if (vehicleId === null || pending.length === 0) return;
     await evaluateVehicle(store, inputs, vehicleId, pending, options, sink);
     pending = [];
+    progress.vehiclesDone++;
+    progress.vehiclesTotal = Math.max(progress.vehiclesTotal, progress.vehiclesDone);
+    progress.positions = positions;
+    options.onProgress?.({ ...progress });
+    await yieldToEventLoop();
   };
   let after: { vehicleId: number; time: number; positionId: number } | null = null;
   for (;;) {
@@ -148,6 +172,7 @@ export async function replayHistory(store: Store, options: ReplayOptions): Promi
     }
     const last = rows[rows.length - 1]!;
     after = { vehicleId: last.vehicle_id!, time: last.device_time!, positionId: last.id };
+    await yieldToEventLoop();
   }
   await flush();
 
@@ -186,7 +211,9 @@ const withoutFlags = ({ withdrawn: _w, notReproduced: _n, ...alert }: PeriodAler
 /** Saves the drafts, withdraws or flags the alerts not found again, and records the replay in the audit log. */
 async function storeOutcome(store: Store, options: ReplayOptions, alerts: AlertDraft[], notFound: PeriodAlert[], detail: NotReproducedDetail, result: ReplayResult, now: number): Promise<void> {
   const actor = options.actor ?? 'system';
+  let written = 0;
   for (const draft of alerts) {
+    if (++written % 200 === 0) await yieldToEventLoop();
     const saved = await saveAlert(store.db, draft, now);
     if (saved.created) result.created++;
     else if (saved.reinstated) {
@@ -195,6 +222,7 @@ async function storeOutcome(store: Store, options: ReplayOptions, alerts: AlertD
     } else result.unchanged++;
   }
   for (const alert of notFound) {
+    if (++written % 200 === 0) await yieldToEventLoop();
     const outcome = markNotReproduced(store, alert.id, detail, actor, now);
     if (outcome === 'withdrawn') result.withdrawn.push(withoutFlags(alert));
     else if (outcome === 'flagged' || outcome === 'already_flagged') result.flagged.push(withoutFlags(alert));
@@ -231,6 +259,18 @@ async function planOutcome(store: Store, alerts: AlertDraft[], notFound: PeriodA
     if (alert.state === 'pending') result.withdrawn.push(withoutFlags(alert));
     else result.flagged.push(withoutFlags(alert));
   }
+}
+
+/** Counts the vehicles with positions in the range, as the replay will evaluate them, one index lookup per vehicle. */
+async function countVehicles(store: Store, range: { from: number; to: number; vehicleId?: number | undefined }): Promise<number> {
+  let query = store.db
+    .selectFrom('vehicles')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where((eb) =>
+      eb.exists(eb.selectFrom('positions').select('positions.id').whereRef('positions.vehicle_id', '=', 'vehicles.id').where('positions.device_time', '>=', range.from).where('positions.device_time', '<', range.to)),
+    );
+  if (range.vehicleId !== undefined) query = query.where('vehicles.id', '=', range.vehicleId);
+  return Number((await query.executeTakeFirstOrThrow()).count);
 }
 
 /** Evaluates one vehicle's fixes, with its orders and driver reports over the fixes' span. */
