@@ -9,6 +9,7 @@ import { reviewersApproveForm } from './reviews.ts';
 import { bureauReviewsAlert } from './admin-alert-review.ts';
 import { bureauDrawsPlace } from './admin-places.ts';
 import { securityAdminManagesKeys } from './security-admin.ts';
+import { bureauPreviewsReplay } from './admin-rules-replay.ts';
 
 // One platform with the demo fleet (24 simulated terminals) serves every role's test; each test
 // gets its own browser profile, so no session carries over.
@@ -66,3 +67,5 @@ test('security admin rotates a key and resets a second factor', () => withBrowse
 test('bureau admin reviews an alert on the map', () => withBrowser(undefined, (browser) => bureauReviewsAlert(server, browser, bureau)));
 
 test('bureau admin draws a place on the map', () => withBrowser(undefined, (browser) => bureauDrawsPlace(server, browser, bureau)));
+
+test('bureau admin previews a rules replay', () => withBrowser(undefined, (browser) => bureauPreviewsReplay(server, browser, bureau)));

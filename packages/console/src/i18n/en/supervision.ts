@@ -135,7 +135,7 @@ const en: Widen<typeof zhCN> = {
     remarksTooLong: 'At most 500 characters', radiusTooLarge: 'The radius may be at most {max} km; draw a polygon for a larger area', tooFewVertices: 'A polygon needs at least 3 corners',
   },
   rules: {
-    hint: 'Rules are inherited layer by layer: base template, usage nature template, unit template, then the vehicle\'s own settings; anything unset comes from the layer below. Changes apply to live detection within 5 seconds; gongche rules replay re-evaluates history.',
+    hint: 'Rules are inherited layer by layer: base template, usage nature template, unit template, then the vehicle\'s own settings; anything unset comes from the layer below. Changes apply to live detection within 5 seconds; to re-evaluate stored history with them, use the Re-evaluate history button on the right.',
     templates: 'Templates', engineSettings: 'Engine settings', vehicleRules: 'Vehicle rules', base: 'Base template (every vehicle)', newTemplate: 'New template', templateName: 'Name',
     anyUsage: 'Every usage nature', anyUnit: 'Every unit', description: 'Description', deleteTemplate: 'Delete template', confirmDelete: 'Delete template {name}?',
     templateSaved: 'Template saved', settingsSaved: 'Settings saved', vehicleSaved: 'Vehicle rules saved', nameRequired: 'Enter the template name',
@@ -144,6 +144,18 @@ const en: Widen<typeof zhCN> = {
     settingsChanged: 'Settings changed', inherits: 'Inherited:', unknownSetting: 'Unknown setting {key} (the rule does not take it; saving will fail)', remove: 'Remove',
     jsonInvalid: 'Invalid JSON: {message}', engineSettingsHint: 'Time zone, default working hours and night window, stop segmentation, place margins, order grace and more. Tick a setting to change it; saving replaces it whole.',
     chain: 'Templates applied', disabled: 'Rules switched off', ownTemplate: 'Own template', noOwnTemplate: 'None (chosen by usage nature and unit)',
+    replay: {
+      button: 'Re-evaluate history', title: 'Re-evaluate history',
+      intro: 'Evaluates the stored positions of the period again with the current places, trip orders, rule templates and settings. New findings join the alert list. Pending alerts that no longer hold are withdrawn, and alerts already under review are flagged for the reviewer. The period\'s trips are rebuilt. At most 93 days at a time, and one replay at a time.',
+      period: 'Period', periodRequired: 'Choose the period', vehicle: 'Vehicle', allVehicles: 'All vehicles', dryRun: 'Dry run (preview only)', stored: 'Store the results',
+      dryRunHint: 'Only counts what would change; nothing is stored', storeHint: 'Stores new alerts, withdraws or flags alerts that no longer hold, and rebuilds the trips',
+      start: 'Re-evaluate', startDry: 'Preview', apply: 'Store these results', again: 'Choose again',
+      what: '{from} to {to}, {vehicle}', startedBy: 'started by {user} at {at}', progress: '{done} of {total} vehicles evaluated, {positions} positions of the period read',
+      doneDry: 'Preview finished; nothing was stored. Storing would give:', doneStored: 'Re-evaluation finished; the results are stored.', failed: 'The re-evaluation failed: {reason}',
+      counts: { positions: 'Positions', vehicles: 'Vehicles', trips: 'Trips', alerts: 'Alerts found', created: 'New alerts', unchanged: 'Already stored', reinstated: 'Reinstated', withdrawn: 'Withdrawn', flagged: 'Flagged', unchecked: 'Past retention, not judged' },
+      withdrawnAlerts: 'Withdrawn alerts (pending, no longer supported)', withdrawnAlertsDry: 'Alerts to be withdrawn (pending, no longer supported)',
+      flaggedAlerts: 'Flagged alerts (under review, no longer supported)', flaggedAlertsDry: 'Alerts to be flagged (under review, no longer supported)',
+    },
     settingNames: {
       minDwellMin: 'Minimum dwell (min)', severity: 'Severity', categories: 'Place categories', officialMarginM: 'Official place margin (m)', destinationMarginM: 'Destination margin (m)',
       ignoreHotelsOnOutOfAreaOrders: 'Ignore hotels on out-of-area orders', timeZone: 'Time zone', stops: 'Stops', places: 'Place margins', orders: 'Trip orders', checkpointDays: 'Checkpoint days',
@@ -175,6 +187,10 @@ const en: Widen<typeof zhCN> = {
     GONGCHE_ERR_ATTACHMENT_LIMIT: 'This alert already has the most attachments allowed (20)',
     GONGCHE_ERR_UNSUPPORTED_MEDIA_TYPE: 'Wrong upload format',
     GONGCHE_ERR_BAD_REQUEST: 'Malformed request',
+    GONGCHE_ERR_REPLAY_RUNNING: 'A re-evaluation is already running (number {value}); start again once it is done',
+    GONGCHE_ERR_REPLAY_PERIOD_ORDER: 'The start date is after the end date; choose the period again',
+    GONGCHE_ERR_REPLAY_PERIOD_TOO_LONG: 'The period is {value} days; one re-evaluation covers at most 93 days, so split it',
+    GONGCHE_ERR_REPLAY_PERIOD_FUTURE: 'The end date {value} is after today; choose today or an earlier date',
   },
 };
 

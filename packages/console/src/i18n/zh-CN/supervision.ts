@@ -135,7 +135,7 @@ export default {
     remarksTooLong: '备注不能超过 500 个字', radiusTooLarge: '半径不能超过 {max} 公里，更大的范围请画多边形', tooFewVertices: '多边形至少需要 3 个顶点',
   },
   rules: {
-    hint: '规则按“基础模板 → 使用性质模板 → 单位模板 → 车辆自有设置”逐层继承；未设置的项沿用下层。修改在 5 秒内对实时检测生效，历史数据可用 gongche rules replay 重新评估。',
+    hint: '规则按“基础模板 → 使用性质模板 → 单位模板 → 车辆自有设置”逐层继承；未设置的项沿用下层。修改在 5 秒内对实时检测生效；要按新设置重新评估已有的历史数据，请点击右侧的“重新评估历史数据”按钮。',
     templates: '规则模板', engineSettings: '全局设置', vehicleRules: '车辆规则', base: '基础模板（所有车辆）', newTemplate: '新建模板', templateName: '模板名称',
     anyUsage: '所有使用性质', anyUnit: '所有单位', description: '说明', deleteTemplate: '删除模板', confirmDelete: '确定删除模板 {name}？',
     templateSaved: '模板已保存', settingsSaved: '全局设置已保存', vehicleSaved: '车辆规则已保存', nameRequired: '请填写模板名称',
@@ -144,6 +144,18 @@ export default {
     settingsChanged: '已调整参数', inherits: '沿用：', unknownSetting: '未知参数 {key}（此规则不接受，保存会被拒绝）', remove: '移除',
     jsonInvalid: 'JSON 格式错误：{message}', engineSettingsHint: '时区、默认工作时间和夜间时段、停留判定、场所边界容差、派车单宽限时间等。勾选后修改，保存时整项替换。',
     chain: '适用模板', disabled: '已停用的规则', ownTemplate: '车辆自有模板', noOwnTemplate: '无（按使用性质和单位选择）',
+    replay: {
+      button: '重新评估历史数据', title: '重新评估历史数据',
+      intro: '按现行的场所、派车单、规则模板和设置，重新评估所选时间段内已存储的定位数据。新发现的问题加入预警列表；不再成立的待说明预警将被撤销，已进入核查的预警会标记出来提醒核查人员；该时间段的行程按新结果重建。一次最多 93 天，同一时间只能进行一次。',
+      period: '时间段', periodRequired: '请选择时间段', vehicle: '车辆', allVehicles: '全部车辆', dryRun: '只预览不保存', stored: '保存结果',
+      dryRunHint: '只统计将会发生的变化，不修改任何数据', storeHint: '保存新预警，撤销或标记不再成立的预警，并重建行程',
+      start: '开始重新评估', startDry: '开始预览', apply: '按此结果保存', again: '重新选择',
+      what: '{from} 至 {to}，{vehicle}', startedBy: '{user} 于 {at} 发起', progress: '已评估 {done} / {total} 辆车，已读取本时间段定位点 {positions} 个',
+      doneDry: '预览完成，未保存任何数据。以下为保存后将产生的变化：', doneStored: '重新评估完成，结果已保存。', failed: '重新评估失败：{reason}',
+      counts: { positions: '定位点', vehicles: '车辆', trips: '行程', alerts: '发现预警', created: '新增预警', unchanged: '原有预警', reinstated: '恢复预警', withdrawn: '撤销预警', flagged: '标记复核', unchecked: '超出保留期未判断' },
+      withdrawnAlerts: '已撤销的预警（待说明，按现行设置不再成立）', withdrawnAlertsDry: '将被撤销的预警（待说明，按现行设置不再成立）',
+      flaggedAlerts: '已标记复核的预警（已在核查中，按现行设置不再成立）', flaggedAlertsDry: '将被标记复核的预警（已在核查中，按现行设置不再成立）',
+    },
     settingNames: {
       minDwellMin: '最短停留（分钟）', severity: '严重程度', categories: '场所类别', officialMarginM: '公务场所容差（米）', destinationMarginM: '目的地容差（米）',
       ignoreHotelsOnOutOfAreaOrders: '出区派车单期间不计宾馆', timeZone: '时区', stops: '停留判定', places: '场所容差', orders: '派车单', checkpointDays: '检查点保留天数',
@@ -175,5 +187,9 @@ export default {
     GONGCHE_ERR_ATTACHMENT_LIMIT: '此预警的附件已达上限（20 个）',
     GONGCHE_ERR_UNSUPPORTED_MEDIA_TYPE: '上传格式不正确',
     GONGCHE_ERR_BAD_REQUEST: '请求格式不正确',
+    GONGCHE_ERR_REPLAY_RUNNING: '已有一次重新评估正在进行（编号 {value}），请等它完成后再开始',
+    GONGCHE_ERR_REPLAY_PERIOD_ORDER: '开始日期晚于结束日期，请重新选择时间段',
+    GONGCHE_ERR_REPLAY_PERIOD_TOO_LONG: '所选时间段共 {value} 天，一次最多重新评估 93 天，请分段进行',
+    GONGCHE_ERR_REPLAY_PERIOD_FUTURE: '结束日期 {value} 晚于今天，请选择今天或以前的日期',
   },
 } as const;
