@@ -8,6 +8,7 @@ import { defaultConfig } from '../config.ts';
 import { attachKeyring, readToolMasterKey } from '../crypto/setup.ts';
 import { SimulatedFleet, type FleetMember, type FleetSummary } from '../simulator/fleet.ts';
 import { defineCommand } from './commands.ts';
+import { phoneKey } from '../registry/phone.ts';
 
 const usage = `Usage: gongche simulate [options]
 
@@ -30,7 +31,10 @@ Options:
                         each starts where its vehicle was last reported and first drives straight to
                         its route, so the rules see no implausible jump (needs the master key, as
                         "gongche serve" does; without it the terminals start on their routes)
-  --data-dir DIR        folder of the gongche.db store read by --from-store (default: ./data, or GONGCHE_DATA_DIR)`;
+  --phones LIST         drive exactly these terminals (comma-separated phones, e.g. a terminal just bound
+                        in an installation work order), read from the store in --data-dir like --from-store,
+                        whether or not they were seen recently; --terminals is then ignored
+  --data-dir DIR        folder of the gongche.db store read by --from-store and --phones (default: ./data, or GONGCHE_DATA_DIR)`;
 
 defineCommand({
   path: ['simulate'],
@@ -48,15 +52,19 @@ defineCommand({
         duration: { type: 'string' },
         'phone-prefix': { type: 'string', default: '0139' },
         'from-store': { type: 'boolean', default: false },
+        phones: { type: 'string' },
         'data-dir': { type: 'string' },
       },
       strict: true,
     });
     const count = positiveInteger(values.terminals, '--terminals');
     const edition = parseEdition(values.edition);
-    const members = values['from-store']
-      ? await membersFromStore(values['data-dir'], count)
-      : phonesFromPrefix(values['phone-prefix'], count).map((phone) => ({ phone }));
+    const phones = values.phones === undefined ? undefined : parsePhones(values.phones);
+    const members = phones
+      ? await membersFromStore(values['data-dir'], phones.length, phones)
+      : values['from-store']
+        ? await membersFromStore(values['data-dir'], count)
+        : phonesFromPrefix(values['phone-prefix'], count).map((phone) => ({ phone }));
     if (members.length === 0) {
       throw new Error('No terminals to simulate: the store has no terminal that is bound to a vehicle and silent for two minutes; bind one, or wait until the last run has been quiet that long');
     }
@@ -101,6 +109,16 @@ function waitForEnd(seconds: number | undefined): Promise<void> {
   });
 }
 
+/** Splits the --phones list; each phone is 1 to 20 digits. */
+export function parsePhones(list: string): string[] {
+  const phones = list.split(',').map((phone) => phone.trim()).filter((phone) => phone !== '');
+  if (phones.length === 0) throw new Error('--phones needs at least one phone, e.g. --phones 013911110001,013911110002');
+  for (const phone of phones) {
+    if (!/^[0-9]{1,20}$/.test(phone)) throw new Error(`--phones: "${phone}" is not a terminal phone (1 to 20 digits)`);
+  }
+  return phones;
+}
+
 /** Returns `count` phones: the prefix followed by the zero-padded index, 12 digits in all (more for a long prefix). */
 export function phonesFromPrefix(prefix: string, count: number): string[] {
   if (!/^[0-9]{1,19}$/.test(prefix)) throw new Error(`--phone-prefix must be 1 to 19 digits, got "${prefix}"`);
@@ -114,13 +132,22 @@ export function phonesFromPrefix(prefix: string, count: number): string[] {
  * fix. Without the master key the fixes cannot be read: the terminals then start on their routes,
  * and the rules may report device_jump_after_silence for vehicles last seen elsewhere.
  */
-async function membersFromStore(dataDir: string | undefined, count: number): Promise<FleetMember[]> {
+async function membersFromStore(dataDir: string | undefined, count: number, phones?: readonly string[]): Promise<FleetMember[]> {
   const config = defaultConfig();
   const dir = path.resolve(dataDir ?? process.env.GONGCHE_DATA_DIR ?? 'data');
   const store = await openExistingStore(dir);
   try {
     // The gateway records last-seen times every few seconds, so two minutes of silence means offline.
-    const members = await readBoundTerminals(store.db, count, Date.now() - 120_000);
+    const members = phones
+      ? await readBoundTerminals(store.db, count, undefined, phones.map(phoneKey))
+      : await readBoundTerminals(store.db, count, Date.now() - 120_000);
+    if (phones) {
+      const found = new Set(members.map((m) => phoneKey(m.phone)));
+      const missing = phones.filter((phone) => !found.has(phoneKey(phone)));
+      if (missing.length > 0) {
+        throw new Error(`--phones: no terminal bound to a vehicle has phone ${missing.join(', ')} in ${dir}; bind it first (an installation work order or POST /api/terminals with vehicleId)`);
+      }
+    }
     try {
       attachKeyring(store, readToolMasterKey(config.encryption, dir), config.encryption);
     } catch (error) {

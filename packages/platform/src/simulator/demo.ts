@@ -16,15 +16,17 @@ export interface Simulation {
 /**
  * Reads up to `limit` terminals bound to a vehicle, in registry order, with their plates. With
  * `offlineSince`, only terminals not seen since that time (ms) are taken, so that a simulation
- * started beside a running one does not take over its terminals.
+ * started beside a running one does not take over its terminals. With `phoneKeys` (phones without
+ * leading zeros), only those terminals are taken.
  */
-export async function readBoundTerminals(db: Kysely<Database>, limit: number, offlineSince?: number): Promise<FleetMember[]> {
+export async function readBoundTerminals(db: Kysely<Database>, limit: number, offlineSince?: number, phoneKeys?: readonly string[]): Promise<FleetMember[]> {
   let query = db
     .selectFrom('terminals')
     .innerJoin('vehicles', 'vehicles.id', 'terminals.vehicle_id')
     .select(['terminals.phone', 'terminals.edition', 'vehicles.plate', 'vehicles.id as vehicle_id'])
     .orderBy('terminals.id')
     .limit(limit);
+  if (phoneKeys !== undefined) query = query.where('terminals.phone_key', 'in', phoneKeys.length > 0 ? [...phoneKeys] : ['']);
   if (offlineSince !== undefined) query = query.where((eb) => eb.or([eb('terminals.last_seen_at', 'is', null), eb('terminals.last_seen_at', '<', offlineSince)]));
   const rows = await query.execute();
   return rows.map((row) => {

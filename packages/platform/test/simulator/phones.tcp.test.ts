@@ -1,0 +1,54 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli } from '../../src/cli/commands.ts';
+import { parsePhones } from '../../src/cli/simulate.ts';
+import { startRulesHarness, type RulesHarness } from '../helpers/rules-harness.ts';
+import { captureConsole } from '../helpers/console.ts';
+
+let h: RulesHarness;
+before(async () => {
+  h = await startRulesHarness();
+});
+after(() => h.close());
+
+async function simulate(args: string[]): Promise<number> {
+  const previousKey = process.env.GONGCHE_MASTER_KEY;
+  process.env.GONGCHE_MASTER_KEY = h.masterKey;
+  try {
+    return await runCli(['simulate', '--data-dir', h.dir, '--port', String(h.platform.jt808Port), '--interval', '1', ...args]);
+  } finally {
+    if (previousKey === undefined) delete process.env.GONGCHE_MASTER_KEY;
+    else process.env.GONGCHE_MASTER_KEY = previousKey;
+  }
+}
+
+async function positionCount(vehicleId: number): Promise<number> {
+  const row = await h.db.selectFrom('positions').select((eb) => eb.fn.countAll<number>().as('n')).where('vehicle_id', '=', vehicleId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+test('simulate --phones drives only the named terminal, even one bound after others', async (t) => {
+  // Two bound terminals that never reported: --from-store would take the first in registry order.
+  const first = await h.addVehicle();
+  const named = await h.addVehicle();
+  const output = captureConsole(t);
+  const code = await simulate(['--phones', named.phone, '--duration', '3']);
+  assert.equal(code, 0, output.err());
+  assert.match(output.out(), /simulating 1 terminals/);
+  assert.ok((await positionCount(named.vehicleId)) >= 2, 'the named terminal reported');
+  assert.equal(await positionCount(first.vehicleId), 0, 'the other terminal stayed silent');
+});
+
+test('simulate --phones names a phone that is not bound to a vehicle', async (t) => {
+  const output = captureConsole(t);
+  const code = await simulate(['--phones', '019999999999', '--duration', '1']);
+  assert.notEqual(code, 0);
+  assert.match(output.err(), /--phones: no terminal bound to a vehicle has phone 019999999999/);
+  assert.doesNotMatch(output.out(), /simulating/);
+});
+
+test('simulate --phones rejects text that is not a phone list', () => {
+  assert.deepEqual(parsePhones(' 013911110001, 013911110002 '), ['013911110001', '013911110002']);
+  assert.throws(() => parsePhones('0139-1111'), /"0139-1111" is not a terminal phone/);
+  assert.throws(() => parsePhones(' , '), /needs at least one phone/);
+});
