@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../store/schema.ts';
-import { conflict, notFound } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import { isUniqueViolation } from '../store/sqlite-errors.ts';
 import { scopeRuleSchema, type ScopeRule } from './scope.ts';
 
@@ -76,7 +76,7 @@ export async function createBatch(db: Kysely<Database>, input: BatchInput): Prom
     await setDeadlines(db, row.id, input.deadlines);
     return getBatch(db, row.id);
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict(`Batch ${input.number} already exists; change it with PATCH /api/rollout/batches/:id`, input.number);
+    if (isUniqueViolation(error)) throw new AppError('GONGCHE_ERR_BATCH_EXISTS', 409, `Batch ${input.number} already exists; choose another number or change that batch with PATCH /api/rollout/batches/:id`, { value: input.number });
     throw error;
   }
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../store/schema.ts';
 import type { Store } from '../store/db.ts';
-import { AppError, conflict, notFound } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import { terminalInput } from '../registry/schemas.ts';
 import { createTerminal, updateTerminal } from '../registry/terminals.ts';
 import { phoneKey } from '../registry/phone.ts';
@@ -45,23 +45,50 @@ export interface WorkOrder {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** Creates an open work order for every vehicle on the unit's reply letter install list that has none yet; returns the new ids. */
-export async function createWorkOrders(db: Kysely<Database>, input: z.infer<typeof workOrdersCreate>, userId: number | null): Promise<number[]> {
+/** A vehicle on the install list that got no work order because a terminal is already bound to it. */
+export interface AlreadyInstalled {
+  vehicleId: number;
+  plate: string;
+  terminal: { id: number; phone: string };
+}
+
+export interface WorkOrdersCreated {
+  /** Ids of the new work orders. */
+  created: number[];
+  /** Vehicles skipped because a terminal is already bound to them: an installer could not bind another. */
+  alreadyInstalled: AlreadyInstalled[];
+  /** Ids of vehicles skipped because they already have a work order. */
+  alreadyOrdered: number[];
+}
+
+/**
+ * Creates an open work order for every vehicle on the unit's reply letter install list that has
+ * neither a work order nor a bound terminal, and reports the vehicles it skipped.
+ */
+export async function createWorkOrders(db: Kysely<Database>, input: z.infer<typeof workOrdersCreate>, userId: number | null): Promise<WorkOrdersCreated> {
   const letter = await findLetter(db, input.unitId, input.batchId);
   if (!letter) throw new AppError('GONGCHE_ERR_LETTER_MISSING', 409, `Unit ${input.unitId} has no reply letter for batch ${input.batchId}; work orders follow the letter's install list`, { value: input.unitId });
   const now = Date.now();
-  const created: number[] = [];
+  const result: WorkOrdersCreated = { created: [], alreadyInstalled: [], alreadyOrdered: [] };
   for (const vehicle of letter.install) {
     const existing = await db.selectFrom('rollout_work_orders').select('id').where('vehicle_id', '=', vehicle.vehicleId).executeTakeFirst();
-    if (existing) continue;
+    if (existing) {
+      result.alreadyOrdered.push(vehicle.vehicleId);
+      continue;
+    }
+    const terminal = await db.selectFrom('terminals').select(['id', 'phone']).where('vehicle_id', '=', vehicle.vehicleId).executeTakeFirst();
+    if (terminal) {
+      result.alreadyInstalled.push({ vehicleId: vehicle.vehicleId, plate: vehicle.plate, terminal });
+      continue;
+    }
     const row = await db
       .insertInto('rollout_work_orders')
       .values({ unit_id: input.unitId, batch_id: input.batchId, vehicle_id: vehicle.vehicleId, planned_date: input.plannedDate, state: 'open', created_by: userId, created_at: now, updated_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
-    created.push(row.id);
+    result.created.push(row.id);
   }
-  return created;
+  return result;
 }
 
 async function orderRow(db: Kysely<Database>, id: number) {
@@ -79,7 +106,20 @@ export async function bindTerminal(db: Kysely<Database>, orderId: number, bindin
   if (order.state !== 'open') throw new AppError('GONGCHE_ERR_WORK_ORDER_STATE', 409, `Work order ${orderId} is ${order.state}; only an open work order takes a terminal`, { value: order.state });
   const existing = await db.selectFrom('terminals').select(['id', 'vehicle_id']).where('phone_key', '=', phoneKey(binding.phone)).executeTakeFirst();
   if (existing && existing.vehicle_id !== null && existing.vehicle_id !== order.vehicle_id) {
-    throw conflict(`Terminal ${binding.phone} is bound to vehicle ${existing.vehicle_id}; unbind it first`, binding.phone);
+    const other = await db.selectFrom('vehicles').select('plate').where('id', '=', existing.vehicle_id).executeTakeFirst();
+    throw new AppError('GONGCHE_ERR_TERMINAL_BOUND_ELSEWHERE', 409, `Terminal ${binding.phone} is bound to vehicle ${other?.plate ?? existing.vehicle_id}; check the SIM number, or have the bureau unbind that terminal first`, {
+      value: binding.phone,
+      details: { terminalId: existing.id, vehicleId: existing.vehicle_id, plate: other?.plate ?? null },
+    });
+  }
+  // A vehicle has at most one terminal: a different one bound since the order was created blocks it.
+  const current = await db.selectFrom('terminals').select(['id', 'phone']).where('vehicle_id', '=', order.vehicle_id).executeTakeFirst();
+  if (current && current.id !== existing?.id) {
+    const vehicle = await db.selectFrom('vehicles').select('plate').where('id', '=', order.vehicle_id).executeTakeFirstOrThrow();
+    throw new AppError('GONGCHE_ERR_VEHICLE_HAS_TERMINAL', 409, `Vehicle ${vehicle.plate} already has terminal ${current.phone} (id ${current.id}); the bureau must unbind it before this work order can bind another`, {
+      value: current.phone,
+      details: { terminalId: current.id, vehicleId: order.vehicle_id, plate: vehicle.plate },
+    });
   }
   const fields = { ...binding, vehicleId: order.vehicle_id };
   const terminal = existing ? await updateTerminal(db, existing.id, fields) : await createTerminal(db, { ...fields, legacyAuthCode: null });

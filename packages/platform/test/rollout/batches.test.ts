@@ -28,6 +28,15 @@ before(async () => {
 });
 after(async () => h.close());
 
+describe('POST /api/rollout/batches', () => {
+  test('taken batch number is rejected with the number', async () => {
+    const response = await call(h, bureau, 'POST', '/api/rollout/batches', { ...batchBodies.second, name: '第二批（重复）' });
+    assert.equal(response.statusCode, 409);
+    assert.equal(errorCode(response), 'GONGCHE_ERR_BATCH_EXISTS');
+    assert.equal(response.json().error.value, 2);
+  });
+});
+
 describe('PATCH /api/rollout/batches/:id', () => {
   test('sets batch 2 deadlines and keeps the others', async () => {
     const first = expectStatus(await call(h, bureau, 'PATCH', `/api/rollout/batches/${batch2.id}`, { deadlines: { registration: '2023-03-10', review: '2023-03-20' } }), 200);

@@ -42,11 +42,19 @@ export async function rolloutInstallationRoutes(app: ZodApp, { store, gateway }:
     return reply.header('content-type', file.contentType).header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`).send(file.content);
   });
 
-  app.post('/api/rollout/work-orders', { schema: { tags, summary: 'Create work orders for every vehicle on a unit\'s reply-letter install list', body: workOrdersCreate, response: responses } }, async (request, reply) => {
+  app.post('/api/rollout/work-orders', {
+    schema: {
+      tags,
+      summary: 'Create work orders for the vehicles on a unit\'s reply-letter install list',
+      description: 'Vehicles that already have a work order or a bound terminal are skipped and listed in alreadyOrdered (vehicle ids) and alreadyInstalled (vehicle, plate and terminal).',
+      body: workOrdersCreate,
+      response: responses,
+    },
+  }, async (request, reply) => {
     const user = userWith(request, 'rollout.manage');
-    const ids = await createWorkOrders(db, request.body, user.id);
-    for (const id of ids) audit(store, request, AUDIT_ACTIONS.workOrderCreated, 'work_order', id, { unitId: request.body.unitId, batchId: request.body.batchId, plannedDate: request.body.plannedDate });
-    return reply.status(201).send({ created: ids });
+    const result = await createWorkOrders(db, request.body, user.id);
+    for (const id of result.created) audit(store, request, AUDIT_ACTIONS.workOrderCreated, 'work_order', id, { unitId: request.body.unitId, batchId: request.body.batchId, plannedDate: request.body.plannedDate });
+    return reply.status(201).send(result);
   });
 
   app.get('/api/rollout/work-orders', { schema: { tags, summary: 'List work orders with their debugging check and terminal online state', querystring: listQuery, response: responses } }, async (request) => {
