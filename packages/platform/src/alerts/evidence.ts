@@ -155,9 +155,18 @@ function framePositionTimes(content: Buffer): number[] {
   return positions.map((p) => p.time?.getTime()).filter((t): t is number => t !== undefined && Number.isFinite(t));
 }
 
+/** Returns whether a frame falls inside the delay: by its positions' device times, or by receipt time when it has none. */
+function isNewerThanView(positionTimes: number[], receivedAt: number, before: number): boolean {
+  if (positionTimes.length === 0) return receivedAt >= before;
+  return positionTimes.some((time) => time >= before);
+}
+
 /**
- * Opens and decodes the evidence frames. With a delayed view, a frame received at or after the
- * cutoff, or carrying a position whose device time is at or after it, is withheld.
+ * Opens and decodes the evidence frames. With a delayed view, a frame that carries positions is
+ * withheld when any of them has a device time at or after the cutoff, as the positions are, so a
+ * blind-area upload of old positions received just now stays visible. A frame without a position
+ * of valid device time (registration, heartbeat, a position with a bad clock) is withheld when it
+ * was received at or after the cutoff.
  */
 async function rawFrameEvidence(store: Store, ids: readonly number[], before: number | null): Promise<{ frames: RawFrameEvidence[]; withheld: number }> {
   if (ids.length === 0) return { frames: [], withheld: 0 };
@@ -172,17 +181,13 @@ async function rawFrameEvidence(store: Store, ids: readonly number[], before: nu
       frames.push({ id, stored: false, terminalId: null, receivedAt: null, messageId: null, serial: null, header: null, hex: null, decodeError: null });
       continue;
     }
-    if (before !== null && row.received_at >= before) {
-      withheld++;
-      continue;
-    }
     const content = openFrame(keyring, row);
     let header: RawFrameEvidence['header'] = null;
     let decodeError: string | null = null;
     try {
       const frame = decodeFrame(escapeFrame(content));
       header = { ...frame.header, messageId: messageIdHex(frame.header.messageId) };
-      if (before !== null && framePositionTimes(content).some((time) => time >= before)) {
+      if (before !== null && isNewerThanView(framePositionTimes(content), row.received_at, before)) {
         withheld++;
         continue;
       }

@@ -191,6 +191,28 @@ test('leadership evidence follows the delay', async () => {
   assert.equal(JSON.parse(viewed[2]!.detail).reason, '核查预警证据');
 });
 
+test('leadership frame received late shows by device time', async () => {
+  const yesterday = Date.now() - 24 * 3600_000;
+  const recent = Date.now() - 2 * minute;
+  // A blind-area upload: yesterday's fix received two minutes ago, inside the 30-minute delay.
+  await insertPositions(h.store, leader, [{ deviceTime: yesterday, receivedAt: recent }]);
+  const [late] = await h.store.db.selectFrom('positions').select(['id', 'raw_frame_id']).where('vehicle_id', '=', leader.vehicleId).where('device_time', '=', yesterday).execute();
+  const id = await insertAlert(
+    h.store,
+    alertDraft(leader, {
+      start: yesterday,
+      end: yesterday,
+      evidence: { positionRange: { vehicleId: leader.vehicleId, from: yesterday, to: yesterday }, positionIds: [late!.id], rawFrameIds: [late!.raw_frame_id], placeId: null, tripOrderId: null, orderAbsent: true, tripId: null },
+    }),
+  );
+
+  const evidence = (await h.app.inject({ method: 'GET', url: `/api/alerts/${id}`, headers: bearer(tokens.operator!) })).json().evidenceResolved;
+  assert.equal(evidence.positions.access, 'delayed');
+  assert.deepEqual(evidence.positions.items.map((p: { id: number }) => p.id), [late!.id]);
+  assert.deepEqual(evidence.rawFrames.map((f: { id: number }) => f.id), [late!.raw_frame_id], 'the frame follows its position\'s device time');
+  assert.equal(evidence.rawFramesWithheld, 0);
+});
+
 test('list filters, pages and counts', async () => {
   const other = await insertFleetVehicle(h.store.db, '喀什地区证据测试其他单位', '新Q70003', '013970000003');
   const base = Date.UTC(2025, 0, 6, 2, 0);
