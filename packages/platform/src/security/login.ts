@@ -11,13 +11,19 @@ import type { Keyring } from '../crypto/keyring.ts';
 export const loginFailed = () =>
   new AppError('GONGCHE_ERR_LOGIN_FAILED', 401, 'Log-in failed: wrong user name or password');
 
-export const accountLocked = (lockedUntil: number) =>
-  new AppError(
+/**
+ * The lockout error. Its value carries the unlock time, the minutes left until then (rounded up,
+ * at least 1) and the configured lockout length, so the console can tell the user how long to wait.
+ */
+export const accountLocked = (lockedUntil: number, now: number, settings: AuthSettings) => {
+  const retryAfterMinutes = Math.max(1, Math.ceil((lockedUntil - now) / 60_000));
+  return new AppError(
     'GONGCHE_ERR_ACCOUNT_LOCKED',
     423,
-    `Account locked after too many failed log-ins; try again after ${new Date(lockedUntil).toISOString()} or ask an administrator to reset the password`,
-    { value: { lockedUntil: new Date(lockedUntil).toISOString() } },
+    `Account locked after too many failed log-ins; try again in ${retryAfterMinutes} min (after ${new Date(lockedUntil).toISOString()}) or ask the system administrator to reset the password, which unlocks the account`,
+    { value: { lockedUntil: new Date(lockedUntil).toISOString(), retryAfterMinutes, lockoutMinutes: Math.ceil(settings.lockoutS / 60) } },
   );
+};
 
 export const accountDisabled = () =>
   new AppError('GONGCHE_ERR_ACCOUNT_DISABLED', 403, 'Account disabled: ask the system administrator (sys_admin) to enable it');
@@ -37,7 +43,7 @@ async function recordFailure(db: Kysely<Database>, user: UserRow, settings: Auth
   if (failures >= settings.maxFailedLogins) {
     const lockedUntil = now + settings.lockoutS * 1000;
     await db.updateTable('users').set({ failed_logins: 0, locked_until: lockedUntil }).where('id', '=', user.id).execute();
-    throw accountLocked(lockedUntil);
+    throw accountLocked(lockedUntil, now, settings);
   }
   await db
     .updateTable('users')
@@ -94,7 +100,7 @@ export async function checkLogin(
     await verifyPassword(password, await dummyHash);
     throw loginFailed();
   }
-  if (user.locked_until !== null && user.locked_until > now) throw accountLocked(user.locked_until);
+  if (user.locked_until !== null && user.locked_until > now) throw accountLocked(user.locked_until, now, settings);
   if (!(await verifyPassword(password, user.password_hash))) await recordFailure(db, user, settings, now, loginFailed());
   // Disabled accounts are reported only after a correct password, so the error reveals nothing to a guesser.
   if (user.disabled === 1) throw accountDisabled();

@@ -65,10 +65,24 @@ describe('log-in', () => {
     const unlockAt = Date.parse(fifth.json().error.value.lockedUntil);
     assert.ok(unlockAt > Date.now() + 14 * 60_000, 'locked for about 15 minutes');
     assert.ok(unlockAt <= Date.now() + 15 * 60_000, 'locked for at most 15 minutes');
+    assert.equal(fifth.json().error.value.retryAfterMinutes, 15);
+    assert.equal(fifth.json().error.value.lockoutMinutes, 15);
 
     const right = await login('carol', testPassword);
     assert.equal(right.statusCode, 423);
     assert.equal(errorCode(right), 'GONGCHE_ERR_ACCOUNT_LOCKED');
+  });
+
+  test('lockout reports minutes left', async () => {
+    await addUser('carl');
+    const lockedUntil = Date.now() + 4.5 * 60_000;
+    await h.store.db.updateTable('users').set({ locked_until: lockedUntil }).where('username', '=', 'carl').execute();
+    const response = await login('carl', testPassword);
+    assert.equal(errorCode(response), 'GONGCHE_ERR_ACCOUNT_LOCKED');
+    const value = response.json().error.value;
+    assert.equal(value.retryAfterMinutes, 5, 'four and a half minutes left round up to 5');
+    assert.equal(value.lockoutMinutes, 15);
+    assert.equal(Date.parse(value.lockedUntil), lockedUntil);
   });
 
   test('success resets failure count', async () => {
