@@ -97,6 +97,6 @@ export async function buildApi(options: { store: Store; logger: Logger; gateway:
   for (const routes of [healthRoutes, authRoutes, unitRoutes, vehicleRoutes, terminalRoutes, positionRoutes, alarmRoutes, auditRoutes, userRoutes, secondFactorRoutes, rolloutBatchRoutes, rolloutFormRoutes, rolloutReviewRoutes, rolloutInstallationRoutes, rolloutBulletinRoutes, alertRoutes, liveRoutes, placeRoutes, orderRoutes, driverRoutes, calendarRoutes, ruleRoutes, rulesReplayRoutes, tripRoutes, securityRoutes]) {
     await routes(zodApp, context);
   }
-  await registerConsole(zodApp, { map: mapSettings, logger: options.logger });
+  await registerConsole(zodApp, { map: mapSettings, leadershipVehicles: options.config.leadershipVehicles, logger: options.logger });
   return app;
 }

@@ -8,6 +8,9 @@ import type { Logger } from '../logger.ts';
 import { unavailable } from '../errors.ts';
 import { errorResponses } from '../api/schemas.ts';
 import type { MapSettings } from './map-settings.ts';
+import type { LeadershipVehicleSettings } from '../config.ts';
+import { currentUser } from '../api/authentication.ts';
+import { isLiveLeadershipViewer } from '../api/access.ts';
 
 /** Folder of the built console: GONGCHE_CONSOLE_DIR, or packages/console/dist of this repository. */
 export function consoleDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -24,6 +27,11 @@ const mapOutput = z.object({
   maxZoom: z.number(),
 });
 
+const leadershipOutput = z.object({
+  reasonRequired: z.boolean().describe('true when the user sees leadership vehicles live only with a stated reason, so the console asks for one before reading their positions'),
+  minReasonLength: z.number().describe('Minimum length, in characters, of that reason'),
+});
+
 // Paths the single-page application never owns: unknown ones get the API's JSON 404.
 function isServerPath(wildcard: string): boolean {
   return wildcard === 'api' || wildcard.startsWith('api/') || wildcard === 'metrics';
@@ -35,10 +43,20 @@ function isServerPath(wildcard: string): boolean {
  * index.html for every other GET path outside /api, so that the console's own routes survive a
  * reload. Without a built console, / answers 503 with the build command.
  */
-export async function registerConsole(app: ZodApp, options: { map: MapSettings; logger: Logger; dir?: string }): Promise<void> {
+export async function registerConsole(app: ZodApp, options: { map: MapSettings; leadershipVehicles: LeadershipVehicleSettings; logger: Logger; dir?: string }): Promise<void> {
   app.get('/api/console/settings', {
-    schema: { tags: ['console'], summary: 'Settings of the web console: the base map\'s tile source', response: { 200: z.object({ map: mapOutput }), ...errorResponses } },
-  }, async () => ({ map: options.map }));
+    schema: {
+      tags: ['console'],
+      summary: 'Settings of the web console: the base map\'s tile source and whether the user must state a reason to see leadership vehicles live',
+      response: { 200: z.object({ map: mapOutput, leadership: leadershipOutput }), ...errorResponses },
+    },
+  }, async (request) => ({
+    map: options.map,
+    leadership: {
+      reasonRequired: isLiveLeadershipViewer(currentUser(request), options.leadershipVehicles),
+      minReasonLength: options.leadershipVehicles.minReasonLength,
+    },
+  }));
 
   const dir = options.dir ?? consoleDir();
   const built = fs.existsSync(path.join(dir, 'index.html'));

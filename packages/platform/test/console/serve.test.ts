@@ -72,6 +72,14 @@ test('console settings need a log-in', async () => {
   const response = await h.app.inject({ method: 'GET', url: '/api/console/settings', headers: { authorization: `Bearer ${token}` } });
   assert.equal(response.statusCode, 200);
   assert.deepEqual(response.json().map, { tiles: 'none', urls: [], subdomains: [], datum: 'wgs84', attribution: '', maxZoom: 18 });
+  assert.deepEqual(response.json().leadership, { reasonRequired: false, minReasonLength: 4 }, 'an installer never sees leadership vehicles live');
+});
+
+test('console settings ask live viewers for a reason', async () => {
+  const token = await h.loginAs('bureau_admin');
+  const response = await h.app.inject({ method: 'GET', url: '/api/console/settings', headers: { authorization: `Bearer ${token}` } });
+  assert.equal(response.statusCode, 200);
+  assert.equal(response.json().leadership.reasonRequired, true, 'the default live viewers are the bureau administrators');
 });
 
 test('map settings default to no tiles', () => {
