@@ -108,3 +108,33 @@ export async function findLetter(db: Kysely<Database>, unitId: number, batchId: 
   const row = await db.selectFrom('rollout_letters').select('id').where('unit_id', '=', unitId).where('batch_id', '=', batchId).executeTakeFirst();
   return row ? getLetter(db, row.id) : null;
 }
+
+/** A reply letter in a list: its document number and the sizes of its two vehicle lists. */
+export interface LetterSummary {
+  id: number;
+  formId: number;
+  unitId: number;
+  batchId: number;
+  documentNumber: string;
+  installCount: number;
+  exemptCount: number;
+  issuedAt: string;
+}
+
+/** Lists issued reply letters, optionally of one batch or of some units only. */
+export async function listLetters(db: Kysely<Database>, filter: { batchId?: number; unitIds?: readonly number[] }): Promise<LetterSummary[]> {
+  let query = db.selectFrom('rollout_letters').select('id').orderBy('id');
+  if (filter.batchId !== undefined) query = query.where('batch_id', '=', filter.batchId);
+  if (filter.unitIds !== undefined) query = query.where('unit_id', 'in', filter.unitIds.length > 0 ? [...filter.unitIds] : [-1]);
+  const letters = await Promise.all((await query.execute()).map((row) => getLetter(db, row.id)));
+  return letters.map((letter) => ({
+    id: letter.id,
+    formId: letter.formId,
+    unitId: letter.unitId,
+    batchId: letter.batchId,
+    documentNumber: letter.documentNumber,
+    installCount: letter.install.length,
+    exemptCount: letter.exempt.length,
+    issuedAt: letter.issuedAt,
+  }));
+}

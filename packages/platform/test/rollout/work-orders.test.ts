@@ -101,3 +101,23 @@ describe('PUT /api/rollout/work-orders/:id/terminal', () => {
     assert.equal(again.terminal.imei, '860000007009999');
   });
 });
+
+describe('GET /api/rollout/letters', () => {
+  test('lists letters of a batch within the unit scope', async () => {
+    const first = await seedLetteredUnit(h, bureau, batchId, '喀什地区乡村振兴局', ['新Q72051', '新Q72052']);
+    const second = await seedLetteredUnit(h, bureau, batchId, '喀什地区粮食和物资储备局', ['新Q72061']);
+
+    const all = expectStatus(await call(h, bureau, 'GET', `/api/rollout/letters?batchId=${batchId}`), 200).items;
+    const mine = all.find((letter: { unitId: number }) => letter.unitId === first.unitId);
+    assert.equal(mine.id, first.letterId);
+    assert.equal(mine.formId, first.formId);
+    assert.equal(mine.installCount, 2);
+    assert.equal(mine.exemptCount, 0);
+    assert.match(mine.documentNumber, /^.+〔\d{4}〕\d+号$/);
+
+    const operator = await h.loginAs('unit_operator', { unitId: second.unitId });
+    const own = expectStatus(await call(h, operator, 'GET', '/api/rollout/letters'), 200).items;
+    assert.deepEqual(own.map((letter: { id: number }) => letter.id), [second.letterId]);
+    assert.deepEqual(expectStatus(await call(h, bureau, 'GET', `/api/rollout/letters?batchId=${batchId + 100}`), 200).items, []);
+  });
+});

@@ -4,7 +4,7 @@ import { AUDIT_ACTIONS } from '../../audit/log.ts';
 import { idParams } from '../schemas.ts';
 import { listForms, type FormDetail } from '../../rollout/forms.ts';
 import { listReviews, pendingStages, recordReview, reviewInput } from '../../rollout/exemption-review.ts';
-import { getLetter, issueLetter } from '../../rollout/reply-letter.ts';
+import { getLetter, issueLetter, listLetters } from '../../rollout/reply-letter.ts';
 import { letterDocx } from '../../rollout/exports/letter-docx.ts';
 import { letterPdf } from '../../rollout/exports/letter-pdf.ts';
 import { exemptionDocx } from '../../rollout/exports/form-docx.ts';
@@ -59,6 +59,12 @@ export async function rolloutReviewRoutes(app: ZodApp, { store }: ApiOptions): P
     const letter = await issueLetter(db, request.params.id, user.id);
     audit(store, request, AUDIT_ACTIONS.letterIssued, 'letter', letter.id, { formId: letter.formId, unitId: letter.unitId, documentNumber: letter.documentNumber, install: letter.install.length, exempt: letter.exempt.length });
     return reply.status(201).send(letter);
+  });
+
+  app.get('/api/rollout/letters', { schema: { tags, summary: 'List issued reply letters in the user\'s scope', querystring: listQuery, response: responses } }, async (request) => {
+    const user = userWith(request, 'forms.read');
+    const unitIds = await scopeFilter(store, user);
+    return { items: await listLetters(db, { ...(request.query.batchId !== undefined && { batchId: request.query.batchId }), ...(unitIds && { unitIds }) }) };
   });
 
   app.get('/api/rollout/letters/:id', { schema: { tags, summary: 'Get a reply letter', params: idParams, response: responses } }, async (request) => {
