@@ -28,7 +28,7 @@ import {
 
 const tags = ['rules'];
 const detectors = () => [...negativeListDetectors, ...integrityDetectors, ...integritySweepChecks] as Detector<unknown, unknown>[];
-const appliesNote = 'The running engine reads templates and settings again within 5 seconds; `gongche rules replay` applies them to stored history.';
+const appliesNote = 'The running engine reads templates and settings again within 5 seconds; a replay (POST /api/rules/replays, the rules page of the console, or `gongche rules replay`) applies them to stored history.';
 
 const contentSchema = z
   .unknown()
