@@ -5,6 +5,7 @@ import { AppError, conflict } from '../errors.ts';
 import { computeAssignments, scopeVehicles, type Assignments } from './scope.ts';
 import { findLetter } from './reply-letter.ts';
 import { getRolloutSettings } from './settings.ts';
+import { rolloutInstalledIds } from './coverage.ts';
 
 /** The vehicles a unit should equip in a batch and those exempt: from its reply letter, or every vehicle in scope before the letter. */
 export async function equipList(db: Kysely<Database>, assignments: Assignments, unitId: number, batchId: number): Promise<{ install: number[]; exempt: number[]; fromLetter: boolean }> {
@@ -17,6 +18,7 @@ export interface ChecklistItem {
   vehicleId: number;
   plate: string;
   terminalBound: boolean;
+  /** The work order passed its debugging check, or with no work order the terminal already sent a valid position. */
   debuggingPassed: boolean;
   onlineInWindow: boolean;
   validFixes: number;
@@ -33,10 +35,9 @@ export interface Checklist {
   passed: boolean;
 }
 
-async function checkVehicle(db: Kysely<Database>, vehicleId: number, since: number): Promise<ChecklistItem> {
+async function checkVehicle(db: Kysely<Database>, vehicleId: number, since: number, installed: Set<number>): Promise<ChecklistItem> {
   const vehicle = await db.selectFrom('vehicles').select('plate').where('id', '=', vehicleId).executeTakeFirstOrThrow();
   const terminal = await db.selectFrom('terminals').select('id').where('vehicle_id', '=', vehicleId).executeTakeFirst();
-  const order = await db.selectFrom('rollout_work_orders').select('state').where('vehicle_id', '=', vehicleId).executeTakeFirst();
   const stats = terminal
     ? await db
         .selectFrom('positions')
@@ -49,7 +50,7 @@ async function checkVehicle(db: Kysely<Database>, vehicleId: number, since: numb
     vehicleId,
     plate: vehicle.plate,
     terminalBound: terminal !== undefined,
-    debuggingPassed: order?.state === 'completed',
+    debuggingPassed: installed.has(vehicleId),
     onlineInWindow: Number(stats.received) > 0,
     validFixes: Number(stats.valid ?? 0),
     accChanged: Number(stats.accValues) >= 2,
@@ -59,15 +60,17 @@ async function checkVehicle(db: Kysely<Database>, vehicleId: number, since: numb
 
 /**
  * Computes a unit's acceptance checklist for a batch: every vehicle it should equip has a bound
- * terminal whose work order passed debugging and which, within the last N days (the
- * acceptanceWindowDays setting), reported, sent valid fixes and both ACC states.
+ * terminal that passed debugging (through its work order, or before the rollout when the vehicle
+ * needed none) and which, within the last N days (the acceptanceWindowDays setting), reported,
+ * sent valid fixes and both ACC states.
  */
 export async function acceptanceChecklist(db: Kysely<Database>, unitId: number, batchId: number, now = Date.now()): Promise<Checklist> {
   const { acceptanceWindowDays } = await getRolloutSettings(db);
   const list = await equipList(db, await computeAssignments(db), unitId, batchId);
   const since = now - acceptanceWindowDays * 24 * 3600_000;
+  const installed = await rolloutInstalledIds(db, list.install);
   const items = [];
-  for (const vehicleId of list.install) items.push(await checkVehicle(db, vehicleId, since));
+  for (const vehicleId of list.install) items.push(await checkVehicle(db, vehicleId, since, installed));
   return { unitId, batchId, windowDays: acceptanceWindowDays, letterIssued: list.fromLetter, items, passed: list.fromLetter && items.every((item) => item.passed) };
 }
 

@@ -7,6 +7,7 @@ import { equipList } from './acceptance.ts';
 import { unitProgress } from './progress.ts';
 import { getRolloutSettings } from './settings.ts';
 import { latestSecurityTest } from './security-tests.ts';
+import { rolloutInstalledIds } from './coverage.ts';
 
 /** One unit's row of an installation bulletin (通报). */
 export interface BulletinRow {
@@ -46,8 +47,7 @@ export async function installationRows(db: Kysely<Database>, batchId: number, no
   const rows: BulletinRow[] = [];
   for (const progress of await unitProgress(db, batchId, now)) {
     const list = await equipList(db, assignments, progress.unitId, batchId);
-    const completed = list.install.length === 0 ? [] : await db.selectFrom('rollout_work_orders').select('vehicle_id').where('vehicle_id', 'in', list.install).where('state', '=', 'completed').execute();
-    const installedIds = completed.map((row) => row.vehicle_id);
+    const installedIds = [...(await rolloutInstalledIds(db, list.install))];
     const online = await onlineCount(db, installedIds, now - settings.onlineWindowHours * 3600_000);
     const accepted = await db.selectFrom('rollout_acceptances').select('id').where('unit_id', '=', progress.unitId).where('batch_id', '=', batchId).executeTakeFirst();
     const securityTest = await latestSecurityTest(db, progress.unitId, batchId);

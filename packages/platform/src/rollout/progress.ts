@@ -4,6 +4,7 @@ import { computeAssignments } from './scope.ts';
 import { getBatch, listBatches, rolloutPhases, type RolloutPhase } from './batches.ts';
 import { equipList } from './acceptance.ts';
 import { latestSecurityTest } from './security-tests.ts';
+import { rolloutInstalledIds } from './coverage.ts';
 
 export type PhaseState = 'done' | 'pending' | 'overdue';
 
@@ -34,8 +35,10 @@ async function doneTimes(db: Kysely<Database>, unitId: number, batchId: number, 
   const securityTest = await latestSecurityTest(db, unitId, batchId);
   let installed: number | null = null;
   if (letter) {
+    // A vehicle whose terminal was installed before the rollout has no work order: it counts from the letter.
+    const installedIds = await rolloutInstalledIds(db, install);
     const orders = install.length === 0 ? [] : await db.selectFrom('rollout_work_orders').select(['vehicle_id', 'completed_at']).where('vehicle_id', 'in', install).where('state', '=', 'completed').execute();
-    installed = orders.length === install.length ? Math.max(letter.issued_at, ...orders.map((o) => o.completed_at ?? 0)) : null;
+    installed = installedIds.size === install.length ? Math.max(letter.issued_at, ...orders.map((o) => o.completed_at ?? 0)) : null;
   }
   return {
     registration: form && form.state !== 'draft' ? form.submitted_at : null,

@@ -7,14 +7,21 @@ import { completePassedWorkOrders } from '../../rollout/work-orders.ts';
 import { inspectionInput, publishInspection } from '../../rollout/inspections.ts';
 import { getRolloutSettings } from '../../rollout/settings.ts';
 import { bulletinDocx, bulletinXlsx } from '../../rollout/exports/bulletin-files.ts';
-import { audit, responses, sendFile, userWith } from './rollout-common.ts';
+import { installationCoverage } from '../../rollout/coverage.ts';
+import { audit, responses, scopeFilter, sendFile, userWith } from './rollout-common.ts';
 
 const tags = ['rollout'];
 const listQuery = z.object({ batchId: z.coerce.number().int().positive().optional() });
 
-/** Installation bulletins (通报) and inspections (专项巡检考核), published as snapshots with XLSX and DOCX files. */
+/** Installation coverage of the whole fleet, and bulletins (通报) and inspections (专项巡检考核) published as snapshots with XLSX and DOCX files. */
 export async function rolloutBulletinRoutes(app: ZodApp, { store }: ApiOptions): Promise<void> {
   const { db } = store;
+
+  app.get('/api/rollout/coverage', { schema: { tags, summary: 'Installation coverage per unit over the whole fleet: vehicles with a bound terminal that sent a valid position, out of vehicles in service without an approved exemption', response: responses } }, async (request) => {
+    const user = userWith(request, 'forms.read');
+    const unitIds = await scopeFilter(store, user);
+    return { generatedAt: new Date().toISOString(), rows: await installationCoverage(db, unitIds) };
+  });
 
   app.get('/api/rollout/batches/:id/bulletin-preview', { schema: { tags, summary: 'Compute the installation bulletin rows from the current data without publishing', params: idParams, response: responses } }, async (request) => {
     userWith(request, 'rollout.read');
