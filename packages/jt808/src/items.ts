@@ -12,6 +12,39 @@ export interface TruncatedItem {
 }
 
 /**
+ * A decoded additional item. Its value bytes become a Buffer view of the body on first read of
+ * `raw`: a report carries a dozen items, a view costs about as much as decoding the rest of the
+ * location block, and a gateway that stores the raw frame reads none of them.
+ */
+class DecodedItem implements AdditionalItem {
+  readonly id: number;
+  readonly #body: Buffer;
+  readonly #start: number;
+  readonly #end: number;
+  #raw: Buffer | undefined;
+
+  constructor(id: number, body: Buffer, start: number, end: number) {
+    this.id = id;
+    this.#body = body;
+    this.#start = start;
+    this.#end = end;
+  }
+
+  get raw(): Buffer {
+    return (this.#raw ??= this.#body.subarray(this.#start, this.#end));
+  }
+
+  set raw(value: Buffer) {
+    this.#raw = value;
+  }
+
+  /** Serialises like a plain `{ id, raw }` item. */
+  toJSON(): AdditionalItem {
+    return { id: this.id, raw: this.raw };
+  }
+}
+
+/**
  * Walks id/length/value items in body[start, end) into `items`. Each item is taken by its own
  * declared length, so unknown and vendor items are skipped correctly. Returns the item that
  * overruns `end`, if any; the items before it are kept.
@@ -24,7 +57,7 @@ export function decodeItems(body: Buffer, start: number, end: number, items: Add
     const length = body[at + 1]!;
     const valueStart = at + 2;
     if (valueStart + length > end) return { id, declared: length, present: end - valueStart };
-    items.push({ id, raw: body.subarray(valueStart, valueStart + length) });
+    items.push(new DecodedItem(id, body, valueStart, valueStart + length));
     at = valueStart + length;
   }
   return undefined;

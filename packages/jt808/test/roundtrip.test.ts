@@ -108,6 +108,17 @@ function messages(edition: HeaderEdition): MessageBody[] {
   ];
 }
 
+/** Copies decoded values with every additional item as a plain `{ id, raw }`, the shape callers read. */
+function plainItems(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plainItems);
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value) || value instanceof Date) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    copy[key] = key === 'items' && Array.isArray(field) ? field.map((item: { id: number; raw: Buffer }) => ({ id: item.id, raw: item.raw })) : plainItems(field);
+  }
+  return copy;
+}
+
 function header(edition: HeaderEdition): HeaderInit {
   return edition === '2019'
     ? { edition, protocolVersion: 1, phone: '00000000013800138000', serial: 0x7e7d }
@@ -121,7 +132,7 @@ describe('encode and decode round trip', () => {
         const init = header(edition);
         const wire = encodeMessage(init, message, { text: gbkCodec });
         const decoded = decodeMessage(decodeFrame(wire), { text: gbkCodec });
-        assert.deepEqual({ messageId: decoded.messageId, body: decoded.body }, message);
+        assert.deepEqual({ messageId: decoded.messageId, body: plainItems(decoded.body) }, message);
         assert.equal(decoded.header.edition, edition);
         assert.equal(decoded.header.phone, init.phone);
         assert.equal(decoded.header.serial, init.serial);
@@ -154,6 +165,19 @@ describe('encode and decode round trip', () => {
   it('rejects a registration layout that does not match the header', () => {
     const body = { layout: '2019' as const, provinceId: 1, cityId: 1, manufacturerId: '1', terminalModel: '1', terminalId: '1', plateColor: 1, plate: 'A' };
     assert.throws(() => encodeMessage(header('2013'), { messageId: 0x0100, body }), { code: 'JT808_ERR_INVALID_FIELD' });
+  });
+
+  it('reads decoded items like plain ones: raw on demand, in JSON and when replaced', () => {
+    const wire = encodeMessage(header('2013'), { messageId: 0x0200, body: position() });
+    const decoded = decodeMessage(decodeFrame(wire));
+    assert.equal(decoded.messageId, 0x0200);
+    const [mileage] = decoded.body.items;
+    assert.deepEqual([mileage!.id, mileage!.raw], [0x01, Buffer.from('00000f28', 'hex')]);
+    assert.equal(mileage!.raw, mileage!.raw, 'the view is made once');
+    assert.deepEqual(JSON.parse(JSON.stringify(decoded.body.items[0])), { id: 1, raw: { type: 'Buffer', data: [0, 0, 0x0f, 0x28] } });
+    mileage!.raw = Buffer.from('000000c8', 'hex');
+    const again = decodeMessage(decodeFrame(encodeMessage(header('2013'), { messageId: 0x0200, body: decoded.body })));
+    assert.equal(again.messageId === 0x0200 && again.body.items[0]!.raw.toString('hex'), '000000c8');
   });
 
   it('names every message id of the codec', () => {
