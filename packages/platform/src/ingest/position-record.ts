@@ -57,6 +57,18 @@ export function decodePositionValues(bytes: Buffer): PositionValues {
   };
 }
 
+let lastSecret: Buffer | null = null;
+let lastSecretHex = '';
+
+/** The secret as hex, converted once: ingest hashes it for every position. */
+function secretHex(secret: Buffer): string {
+  if (secret !== lastSecret) {
+    lastSecret = secret;
+    lastSecretHex = secret.toString('hex');
+  }
+  return lastSecretHex;
+}
+
 /**
  * Identity of a report within its terminal, independent of the message serial, so a resent
  * report is stored once. It is the BCD device time, which orders the unique index by time,
@@ -66,6 +78,6 @@ export function dedupeKey(p: Position, secret: Buffer): string {
   const fields = `${p.alarm}|${p.status}|${p.latitude}|${p.longitude}|${p.altitudeM}|${p.speedKmh}|${p.course}`;
   // A digest of a secret prefix is enough here: the key only has to be equal for equal reports
   // and unguessable from the coordinates, not to authenticate anything.
-  const digest = hash('sm3', secret.toString('hex') + fields, 'buffer');
+  const digest = hash('sm3', secretHex(secret) + fields, 'buffer');
   return `${p.timeBcd}|${digest.subarray(0, 12).toString('base64url')}`;
 }
