@@ -19,6 +19,12 @@ export async function operatorSubmitsForm(server: TestServer, browser: TestBrows
   await field(page, 'staff-phone').fill('12345');
   await field(page, 'staff-name').click();
   await page.getByText('请输入 11 位手机号或带区号的固定电话').waitFor();
+  // 检查 with an inline error sends nothing: the form requests counted below are only those of the next check.
+  const formRequests: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/api/rollout/forms')) formRequests.push(`${request.method()} ${new URL(request.url()).pathname}`);
+  });
+  await page.locator('[data-test=registration-check]').click();
   await field(page, 'staff-phone').fill('0998-2812345');
 
   // One vehicle goes to the exempt list without a reason: the server's check names it.
@@ -26,6 +32,8 @@ export async function operatorSubmitsForm(server: TestServer, browser: TestBrows
   await page.locator(`[data-test="line-list-${exemptPlate}"]`).getByText('暂不安装').click();
   await page.locator('[data-test=registration-check]').click();
   await page.locator('[data-test=registration-problems]').getByText(`以下暂不安装车辆缺少原因：${exemptPlate}`).waitFor();
+  assert.equal(formRequests.length, 2, `one save and one validation, got ${formRequests.join(', ')}`);
+  assert.match(formRequests[1]!, /^POST \/api\/rollout\/forms\/\d+\/validate$/);
   await screenshot(page, 'registration-form');
 
   await field(page, `line-reason-${exemptPlate}`).fill('涉及国家安全保密要求');

@@ -57,6 +57,7 @@ const en: Messages = {
     vehicle: 'Vehicle', span: 'Time span', load: 'Load track', play: 'Play', pause: 'Pause', speed: 'Speed', export: 'Export GeoJSON',
     points: '{count} positions', truncated: 'Too many positions: only the first {count} are shown', empty: 'No positions in this span', selectVehicle: 'Select a vehicle',
     spanRequired: 'Select a time span', current: 'Current position', start: 'Start', end: 'End', reason: 'Reason (leadership vehicles)',
+    reasonMissing: 'State a reason of at least {min} characters before loading a leadership vehicle\'s track',
   },
   audit: {
     verify: 'Verify audit chain', verifying: 'Verifying…', chainOk: 'Audit chain intact', chainBroken: 'Audit chain broken', neverVerified: 'Not verified yet',
@@ -79,11 +80,12 @@ const en: Messages = {
     phoneFormat: 'An 11-digit mobile number or a landline with area code, e.g. 0998-2812345', required: 'Required', countMismatch: 'The actual count must be the {count} vehicles in the registry',
     overQuota: 'The actual count exceeds the quota', reasonRequired: 'Exempt vehicles need a reason', noUnit: 'Your account has no unit; ask the system administrator',
     noBatch: 'No rollout batch yet', round: 'Round {round}', reviews: 'Opinions', registryCount: '{count} vehicles in the registry',
+    nameTooLong: 'At most {max} characters', countRange: 'A whole number from 0 to {max}', dateFormat: 'Pick a date', lineField: '{field} of vehicle {plate}',
   },
   reviews: {
     pending: 'Waiting for me', all: 'All forms', stage: { preliminary: 'Preliminary review', bureau: 'Bureau review', secrecy: 'Secrecy review' },
     decision: { approve: 'Approve', reject: 'Reject exemption', return: 'Return for changes' }, give: 'Give opinion', decisionLabel: 'Decision', comment: 'Opinion', sealText: 'Seal',
-    plates: 'Vehicles whose exemption is rejected (none selected: all)', recorded: 'Opinion recorded', installCount: '{count} to install', exemptCount: '{count} exempt',
+    plates: 'Vehicles whose exemption is rejected (none selected: all)', recorded: 'Opinion recorded', installCount: '{count} to install', exemptCount: '{count} exempt', exemptOnlyCount: '{count} exempt (other vehicles are not shown to the Secrecy Bureau)',
     commentRequired: 'Write an opinion of at least 2 characters', sealRequired: 'Enter the sealing unit', submittedAt: 'Submitted',
   },
   workOrders: {
@@ -100,7 +102,7 @@ const en: Messages = {
     CONSOLE_NETWORK: 'Cannot reach the server; check the network',
     GONGCHE_ERR_UNAUTHORIZED: 'Session ended: log in again',
     GONGCHE_ERR_LOGIN_FAILED: 'Wrong user name or password',
-    GONGCHE_ERR_ACCOUNT_LOCKED: 'Too many failed log-ins: the account is locked for a while',
+    GONGCHE_ERR_ACCOUNT_LOCKED: 'Too many failed log-ins: the account is locked. Try again in {retryAfterMinutes} min, or ask the system administrator to reset your password under Users, which unlocks it',
     GONGCHE_ERR_ACCOUNT_DISABLED: 'Account disabled: ask the system administrator',
     GONGCHE_ERR_TOTP_REQUIRED: 'Enter the authenticator code',
     GONGCHE_ERR_TOTP_INVALID: 'Authenticator code wrong, expired or already used',
@@ -143,6 +145,9 @@ const en: Messages = {
     GONGCHE_ERR_PDF_FONT_MISSING: 'The server lacks a CJK font for PDF',
     fallback: 'Failed ({code})',
     serverSays: 'Server: {message}',
+    withDetail: '{text}: {detail}',
+    separator: '; ',
+    invalidField: '{field} is invalid',
   },
 };
 

@@ -55,6 +55,7 @@ export default {
     vehicle: '车辆', span: '时间段', load: '查询轨迹', play: '播放', pause: '暂停', speed: '倍速', export: '导出 GeoJSON',
     points: '{count} 个定位点', truncated: '定位点过多，仅显示前 {count} 个', empty: '该时间段内没有定位点', selectVehicle: '请选择车辆',
     spanRequired: '请选择时间段', current: '当前位置', start: '起点', end: '终点', reason: '查看理由（领导保障用车）',
+    reasonMissing: '请先填写查看理由（至少 {min} 个字）再查询领导保障用车的轨迹',
   },
   audit: {
     verify: '校验审计链', verifying: '校验中…', chainOk: '审计链完整', chainBroken: '审计链被篡改', neverVerified: '尚未校验',
@@ -77,11 +78,12 @@ export default {
     phoneFormat: '请输入 11 位手机号或带区号的固定电话，如 0998-2812345', required: '必填', countMismatch: '实有数应为登记在册的车辆数 {count}',
     overQuota: '实有数不能超过编制数', reasonRequired: '暂不安装的车辆必须填写原因', noUnit: '您的账户未关联单位，请联系系统管理员',
     noBatch: '尚未创建安装批次', round: '第 {round} 轮', reviews: '审核意见', registryCount: '登记在册 {count} 辆',
+    nameTooLong: '最多 {max} 个字', countRange: '请输入 0 至 {max} 的整数', dateFormat: '请选择日期', lineField: '车辆 {plate} 的{field}',
   },
   reviews: {
     pending: '待我审核', all: '全部登记表', stage: { preliminary: '主管部门初审', bureau: '机关事务管理局审核', secrecy: '保密局会审' },
     decision: { approve: '同意', reject: '不同意暂不安装', return: '退回修改' }, give: '填写意见', decisionLabel: '审核结论', comment: '意见', sealText: '盖章单位',
-    plates: '不同意暂不安装的车辆（不选则为全部）', recorded: '意见已提交', installCount: '安装 {count} 辆', exemptCount: '暂不安装 {count} 辆',
+    plates: '不同意暂不安装的车辆（不选则为全部）', recorded: '意见已提交', installCount: '安装 {count} 辆', exemptCount: '暂不安装 {count} 辆', exemptOnlyCount: '暂不安装 {count} 辆（其余车辆不向保密局展示）',
     commentRequired: '请填写至少 2 个字的意见', sealRequired: '请填写盖章单位', submittedAt: '提交时间',
   },
   workOrders: {
@@ -98,7 +100,7 @@ export default {
     CONSOLE_NETWORK: '无法连接服务器，请检查网络',
     GONGCHE_ERR_UNAUTHORIZED: '登录已失效，请重新登录',
     GONGCHE_ERR_LOGIN_FAILED: '用户名或密码错误',
-    GONGCHE_ERR_ACCOUNT_LOCKED: '连续登录失败次数过多，账户已锁定，请稍后再试',
+    GONGCHE_ERR_ACCOUNT_LOCKED: '连续登录失败次数过多，账户已锁定，请 {retryAfterMinutes} 分钟后再试，或请系统管理员在“用户管理”中重置密码解锁',
     GONGCHE_ERR_ACCOUNT_DISABLED: '账户已停用，请联系系统管理员',
     GONGCHE_ERR_TOTP_REQUIRED: '请输入动态验证码',
     GONGCHE_ERR_TOTP_INVALID: '动态验证码错误、已过期或已使用，请输入当前的 6 位动态码',
@@ -141,5 +143,8 @@ export default {
     GONGCHE_ERR_PDF_FONT_MISSING: '服务器缺少中文字体，无法生成 PDF',
     fallback: '操作失败（{code}）',
     serverSays: '服务器说明：{message}',
+    withDetail: '{text}：{detail}',
+    separator: '；',
+    invalidField: '“{field}”的值无效',
   },
 } as const;
