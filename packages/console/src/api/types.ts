@@ -279,4 +279,6 @@ export interface MapSettings {
 
 export interface ConsoleSettings {
   map: MapSettings;
+  /** Whether this user sees leadership vehicles live only with a stated reason, and its minimum length. */
+  leadership: { reasonRequired: boolean; minReasonLength: number };
 }
