@@ -16,6 +16,7 @@ const en: Widen<typeof zhCN> = {
     notReproducedWhen: 'Replayed at {at} with rule settings revision {revision}',
     severities: { low: 'Low', medium: 'Medium', high: 'High' },
     units: { hoursMinutes: '{hours} h {minutes} min', minutesSeconds: '{minutes} min {seconds} s' },
+    withNote: '{text} ({note})', listSeparator: ', ',
     rules: {
       non_official_place: 'Parked at a venue, hotel, restaurant or scenic spot', holiday_use: 'Holiday use without approval', off_hours_parking: 'Rested outside designated parking',
       private_errand: 'Private errand', lending: 'Lent out or borrowed', route_deviation: 'Detour on an official trip', fixed_to_person: 'Fixed to one person',
@@ -40,6 +41,9 @@ const en: Widen<typeof zhCN> = {
       destinationsVisited: 'Destinations visited', destinationCount: 'Destinations', dates: 'Dates', clusterRadiusM: 'Cluster radius', cleared: 'Cleared', alarmBits: 'Alarm bits',
       accBeforeSilence: 'ACC before the silence', accAtStart: 'ACC at start', accAfterSilence: 'ACC after the silence', fixedAtStart: 'Fixed at start', speedKmhAtStart: 'Speed at start',
       spanS: 'Span', silenceS: 'Silence', workOrderId: 'Work order',
+      remoteAddress: 'Remote address', messageId: 'Reported in', storedTerminalId: 'Registered terminal ID', reportedTerminalId: 'Reported terminal ID',
+      storedIccid: 'Registered ICCID', reportedIccid: 'Reported ICCID', otherPhone: 'Other SIM number', otherPlate: 'Other vehicle', plate: 'This vehicle',
+      gapDistanceM: 'Moved while unfixed', criterion: 'Criterion',
     },
     vocabulary: {
       dayType: { workday: 'Working day', weekend: 'Weekend', holiday: 'Public holiday', unknown: 'Unknown (calendar missing)' },
@@ -51,6 +55,21 @@ const en: Widen<typeof zhCN> = {
       tripVerdict: {
         covered: 'Covered by an order', no_order: 'No order', outside_window: 'Outside the order\'s window', off_destinations: 'Off the order\'s destinations',
         wrong_driver: 'Wrong driver', out_of_area_unapproved: 'Out of area without approval',
+      },
+      kind: {
+        terminal_id_changed: 'Terminal ID differs from the registry (terminal swapped)', iccid_changed: 'ICCID differs from the registry (SIM card swapped)',
+        terminal_id_on_other_phone: 'Terminal ID registered under another SIM number (terminal moved)', same_night_spot: 'Same spot several nights',
+        unregistered_driver: 'Unregistered driver card', no_order: 'No trip order', other_unit_parking: 'Parked at another unit', night: 'Parked at night',
+        off_hours: 'Parked outside working hours', school_run: 'School run', off_hours_trips: 'Trips outside working hours', off_destination_stop: 'Stop away from the order\'s destinations',
+        detour: 'Detour',
+      },
+      endReason: { fix_recovered: 'Fix recovered', acc_off: 'Ignition off', silence: 'Terminal stopped reporting' },
+      criterion: { speed: 'Implied speed above the plausible maximum', acc_off_distance: 'Moved beyond the threshold with ignition off' },
+      installSource: { work_order: 'Work order', registry: 'Terminal registration' },
+      messageId: { '0x0100': '0x0100 terminal registration', '0x0107': '0x0107 terminal attributes reply' },
+      alarmBits: {
+        mainPowerOff: 'Main power off', gnssAntennaDisconnected: 'GNSS antenna disconnected or cut', gnssAntennaShortCircuit: 'GNSS antenna short circuit',
+        gnssModuleFault: 'GNSS module fault', illegalDisplacement: 'Illegal displacement',
       },
     },
     map: {

@@ -16,6 +16,7 @@ export default {
     notReproducedWhen: '重新判定时间 {at}，规则设置版本 {revision}',
     severities: { low: '低', medium: '中', high: '高' },
     units: { hoursMinutes: '{hours} 小时 {minutes} 分', minutesSeconds: '{minutes} 分 {seconds} 秒' },
+    withNote: '{text}（{note}）', listSeparator: '、',
     rules: {
       non_official_place: '停放于娱乐场所、宾馆、饭店、景区等', holiday_use: '节假日违规使用', off_hours_parking: '未在指定停车场所停放',
       private_errand: '公车私用', lending: '出租出借或借用车辆', route_deviation: '公务途中绕道办私事', fixed_to_person: '固定给个人使用',
@@ -40,6 +41,9 @@ export default {
       destinationsVisited: '已到达目的地', destinationCount: '目的地数', dates: '日期', clusterRadiusM: '聚集半径', cleared: '已解除', alarmBits: '报警位',
       accBeforeSilence: '中断前 ACC', accAtStart: '开始时 ACC', accAfterSilence: '中断后 ACC', fixedAtStart: '开始时已定位', speedKmhAtStart: '开始时速度',
       spanS: '跨度', silenceS: '中断时长', workOrderId: '安装工单',
+      remoteAddress: '连接地址', messageId: '上报消息', storedTerminalId: '登记的终端 ID', reportedTerminalId: '上报的终端 ID',
+      storedIccid: '登记的 ICCID', reportedIccid: '上报的 ICCID', otherPhone: '另一 SIM 卡号', otherPlate: '另一车辆', plate: '本车车牌',
+      gapDistanceM: '无定位期间位移', criterion: '判定依据',
     },
     vocabulary: {
       dayType: { workday: '工作日', weekend: '周末', holiday: '法定节假日', unknown: '未知（节假日历缺失）' },
@@ -51,6 +55,21 @@ export default {
       tripVerdict: {
         covered: '有派车单', no_order: '无派车单（非调度用车）', outside_window: '超出派车单时间', off_destinations: '偏离派车单目的地',
         wrong_driver: '驾驶员不符', out_of_area_unapproved: '未经批准出区',
+      },
+      kind: {
+        terminal_id_changed: '终端 ID 与登记不符（终端被更换）', iccid_changed: 'ICCID 与登记不符（SIM 卡被更换）',
+        terminal_id_on_other_phone: '终端 ID 已登记在另一 SIM 卡号下（终端被移装）', same_night_spot: '多夜停放同一地点',
+        unregistered_driver: '未登记的驾驶员卡', no_order: '无派车单', other_unit_parking: '停放于其他单位', night: '夜间停放',
+        off_hours: '非工作时间停放', school_run: '接送上下学', off_hours_trips: '非工作时间出车', off_destination_stop: '在派车单目的地以外停留',
+        detour: '绕行',
+      },
+      endReason: { fix_recovered: '恢复定位', acc_off: '熄火', silence: '终端停止上报' },
+      criterion: { speed: '推算速度超过合理上限', acc_off_distance: '熄火期间位移超过阈值' },
+      installSource: { work_order: '安装工单', registry: '终端登记' },
+      messageId: { '0x0100': '0x0100 终端注册', '0x0107': '0x0107 查询终端属性应答' },
+      alarmBits: {
+        mainPowerOff: '主电源掉电', gnssAntennaDisconnected: 'GNSS 天线未接或被剪断', gnssAntennaShortCircuit: 'GNSS 天线短路',
+        gnssModuleFault: 'GNSS 模块故障', illegalDisplacement: '车辆非法位移',
       },
     },
     map: {

@@ -26,9 +26,21 @@ export function formatDistance(metres: number): string {
   return metres < 1000 ? `${Math.round(metres)} m` : `${(metres / 1000).toFixed(metres < 10_000 ? 2 : 1)} km`;
 }
 
-function formatValue(key: string, value: unknown): string {
+// Facts whose string values are codes with a text under alerts.vocabulary.<key>.
+const vocabularies = new Set(['dayType', 'placeCategory', 'tripVerdict', 'kind', 'endReason', 'criterion', 'installSource', 'messageId']);
+
+/** Returns the text of a vocabulary code, or the code itself when the console has no text for it. */
+function vocabularyText(vocabulary: string, code: string): string {
   const { t, te } = i18n.global;
+  const key = `alerts.vocabulary.${vocabulary}.${code}`;
+  return te(key) ? t(key) : code;
+}
+
+function formatValue(key: string, value: unknown): string {
+  const { t } = i18n.global;
   if (value === null || value === undefined) return t('common.none');
+  // accAtStart, accBeforeSilence, accAfterSilence: the ignition state.
+  if (typeof value === 'boolean' && key.startsWith('acc')) return value ? t('map.accOn') : t('map.accOff');
   if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
   if (typeof value === 'number') {
     if (key.endsWith('S')) return formatDuration(value);
@@ -39,12 +51,12 @@ function formatValue(key: string, value: unknown): string {
   }
   if (typeof value === 'string') {
     if (key.endsWith('At') && !Number.isNaN(Date.parse(value))) return formatTime(value);
-    for (const vocabulary of ['dayType', 'placeCategory', 'tripVerdict']) {
-      if (key === vocabulary && te(`alerts.vocabulary.${vocabulary}.${value}`)) return t(`alerts.vocabulary.${vocabulary}.${value}`);
-    }
+    if (vocabularies.has(key)) return vocabularyText(key, value);
+    // The alarm detectors list the flags they saw, comma-separated, by the codec's names.
+    if (key === 'alarmBits') return value.split(',').filter(Boolean).map((name) => vocabularyText('alarmBits', name)).join(t('alerts.listSeparator'));
     return value;
   }
-  if (Array.isArray(value)) return value.map((item) => (typeof item === 'object' ? JSON.stringify(item) : String(item))).join('、');
+  if (Array.isArray(value)) return value.map((item) => (typeof item === 'object' ? JSON.stringify(item) : String(item))).join(t('alerts.listSeparator'));
   return JSON.stringify(value);
 }
 
@@ -63,6 +75,11 @@ export function factRows(facts: Record<string, unknown>): FactRow[] {
 /** Splits a frame's hex into bytes separated by spaces, for reading. */
 export function spacedHex(hex: string): string {
   return hex.replace(/(..)(?!$)/g, '$1 ');
+}
+
+/** Formats a text with a note in brackets, full-width in Chinese and ASCII in English. */
+export function withNote(text: string, note: string): string {
+  return i18n.global.t('alerts.withNote', { text, note });
 }
 
 /** Formats a time span, leaving out the end's date when it is the start's. */
