@@ -12,8 +12,8 @@ export const loginFailed = () =>
   new AppError('GONGCHE_ERR_LOGIN_FAILED', 401, 'Log-in failed: wrong user name or password');
 
 /**
- * The lockout error. Its value carries the unlock time, the minutes left until then (rounded up,
- * at least 1) and the configured lockout length, so the console can tell the user how long to wait.
+ * Builds the lockout error. Its value contains the unlock time, the minutes left until then (rounded
+ * up, at least 1) and the configured lockout length, so the console can tell the user how long to wait.
  */
 export const accountLocked = (lockedUntil: number, now: number, settings: AuthSettings) => {
   const retryAfterMinutes = Math.max(1, Math.ceil((lockedUntil - now) / 60_000));
