@@ -30,7 +30,7 @@ export async function adminSeesVehicles(server: TestServer, browser: TestBrowser
   // Clustered or single, every simulated vehicle with a position is on the map.
   await page.locator('.vehicle-cluster, .vehicle-dot.moving, .vehicle-dot.stopped').first().waitFor({ timeout: 15_000 });
   // Leadership vehicles show only positions older than 30 minutes, so a fresh fleet has fewer on the map.
-  const { items } = await server.call<{ items: { plate: string; lastPosition: { time: string } | null; positionAccess: string; terminal: { online: boolean } | null }[] }>(await server.token('admin', 'Kashgar-Admin-2027'), 'GET', '/api/vehicles');
+  const { items } = await server.call<{ items: { plate: string; usageNature: string | null; lastPosition: { time: string } | null; positionAccess: string; terminal: { online: boolean } | null }[] }>(await server.token('admin', 'Kashgar-Admin-2027'), 'GET', '/api/vehicles');
   const positioned = items.filter((v) => v.lastPosition !== null);
   assert.ok(positioned.length >= 12, `vehicles with a position: ${positioned.length}`);
   await page.locator('[data-test=vehicle-count]').getByText(`${positioned.length} / ${items.length}`).waitFor({ timeout: 10_000 });
@@ -74,6 +74,27 @@ export async function adminSeesVehicles(server: TestServer, browser: TestBrowser
   const geojson = JSON.parse(fs.readFileSync(await download.path(), 'utf8')) as { type: string; features: unknown[] };
   assert.equal(geojson.type, 'FeatureCollection');
   assert.ok(geojson.features.length > 0);
+
+  // A leadership vehicle waits for the reason: its hint shows, and 查询轨迹 reads no positions until a reason is given.
+  const leader = items.find((v) => v.usageNature === '领导保障用车');
+  assert.ok(leader, 'the demo fleet has a leadership vehicle');
+  const positionReads: string[] = [];
+  page.on('request', (request) => {
+    if (/^\/api\/vehicles\/\d+\/positions$/.test(new URL(request.url()).pathname)) positionReads.push(request.url());
+  });
+  await page.locator('[data-test=track-vehicle]').click();
+  await page.locator('.el-select-dropdown__item').getByText(leader.plate, { exact: true }).click();
+  await page.locator('[data-test=track-reason-hint]').getByText('实时查看领导保障用车须说明理由').waitFor();
+  await page.locator('[data-test=track-load]').click();
+  await page.locator('[data-test=track-reason-hint]').getByText('请先填写查看理由').waitFor();
+  assert.deepEqual(positionReads, []);
+  await field(page, 'track-reason').fill('核查出车情况');
+  const [read] = await Promise.all([
+    page.waitForResponse((response) => /\/api\/vehicles\/\d+\/positions\?/.test(response.url())),
+    page.locator('[data-test=track-load]').click(),
+  ]);
+  assert.equal(read.status(), 200);
+  assert.match(read.url(), /reason=/);
 
   assert.deepEqual(browser.problems, []);
 }
