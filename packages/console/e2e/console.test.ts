@@ -10,6 +10,7 @@ import { bureauReviewsAlert } from './admin-alert-review.ts';
 import { bureauDrawsPlace } from './admin-places.ts';
 import { securityAdminManagesKeys } from './security-admin.ts';
 import { bureauPreviewsReplay } from './admin-rules-replay.ts';
+import { bureauAcceptsAndPublishes } from './bureau-acceptance.ts';
 
 // One platform with the demo fleet (24 simulated terminals) serves every role's test; each test
 // gets its own browser profile, so no session carries over.
@@ -69,3 +70,5 @@ test('bureau admin reviews an alert on the map', () => withBrowser(undefined, (b
 test('bureau admin draws a place on the map', () => withBrowser(undefined, (browser) => bureauDrawsPlace(server, browser, bureau)));
 
 test('bureau admin previews a rules replay', () => withBrowser(undefined, (browser) => bureauPreviewsReplay(server, browser, bureau)));
+
+test('bureau admin checks acceptance and publishes a bulletin', () => withBrowser(undefined, (browser) => bureauAcceptsAndPublishes(server, browser, bureau)));

@@ -135,7 +135,7 @@ const en: Messages = {
     GONGCHE_ERR_LETTER_MISSING: 'No reply letter yet',
     GONGCHE_ERR_WORK_ORDER_STATE: 'The work order is not open',
     GONGCHE_ERR_UNIT_NOT_IN_BATCH: 'The unit is not in this batch',
-    GONGCHE_ERR_ACCEPTANCE_INCOMPLETE: 'The acceptance checklist is not complete',
+    GONGCHE_ERR_ACCEPTANCE_INCOMPLETE: 'These vehicles fail the acceptance checklist, so the acceptance cannot be signed yet: {value}',
     GONGCHE_ERR_ACCEPTANCE_MISSING: 'Not accepted yet',
     GONGCHE_ERR_CONTRACT_FILE_TYPE: 'Contract file type not supported (PDF, JPEG, PNG, DOCX)',
     GONGCHE_ERR_CONTRACT_FILE_SIZE: 'Contract file too large (700 KiB at most)',

@@ -3,6 +3,7 @@ import zhCN from './zh-CN.ts';
 import en from './en.ts';
 import { supervisionMessages } from './supervision.ts';
 import { securityMessages } from './security.ts';
+import { rolloutResultMessages } from './rollout-results.ts';
 
 type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 /** The message tree of every language: the keys of zh-CN.ts with string leaves. */
@@ -28,6 +29,8 @@ export const i18n = createI18n<[Messages], Locale, false>({
 for (const [locale, messages] of Object.entries(supervisionMessages)) i18n.global.mergeLocaleMessage(locale as Locale, messages as never);
 // So do the security administrator's.
 for (const [locale, messages] of Object.entries(securityMessages)) i18n.global.mergeLocaleMessage(locale as Locale, messages as never);
+// So do the acceptance, bulletin and inspection pages.
+for (const [locale, messages] of Object.entries(rolloutResultMessages)) i18n.global.mergeLocaleMessage(locale as Locale, messages as never);
 
 export function setLocale(locale: Locale): void {
   i18n.global.locale.value = locale;

@@ -133,7 +133,7 @@ export default {
     GONGCHE_ERR_LETTER_MISSING: '尚未出具函复文件',
     GONGCHE_ERR_WORK_ORDER_STATE: '工单不是待安装状态，不能绑定终端',
     GONGCHE_ERR_UNIT_NOT_IN_BATCH: '该单位不在此批次范围内',
-    GONGCHE_ERR_ACCEPTANCE_INCOMPLETE: '验收清单尚未全部通过',
+    GONGCHE_ERR_ACCEPTANCE_INCOMPLETE: '以下车辆未通过验收清单，暂不能签署验收：{value}',
     GONGCHE_ERR_ACCEPTANCE_MISSING: '尚未验收',
     GONGCHE_ERR_CONTRACT_FILE_TYPE: '合同文件类型不支持（PDF、JPEG、PNG、DOCX）',
     GONGCHE_ERR_CONTRACT_FILE_SIZE: '合同文件过大（最大 700 KiB）',
