@@ -86,6 +86,5 @@ export async function bureauAcceptsAndPublishes(server: TestServer, browser: Tes
   assert.ok(Number(installed) > 0, `installed vehicles on the dashboard: ${text}`);
   assert.ok(Number(rate) > 0, `coverage rate on the dashboard: ${text}`);
   assert.ok(Number(should) >= Number(installed), text);
-  await screenshot(page, 'dashboard-coverage');
   assert.deepEqual(browser.problems, []);
 }
