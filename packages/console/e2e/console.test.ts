@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import { launchBrowser, startServer, type TestBrowser, type TestServer } from './harness.ts';
-import { firstBatch, secondBatch } from './rollout-data.ts';
+import { installerUnit, unitWithReviewedForm } from './rollout-data.ts';
+import { bureauCreatesBatch, bureauIssuesLettersAndWorkOrders } from './bureau-rollout.ts';
 import { adminSeesVehicles } from './admin-map.ts';
 import { operatorSubmitsForm } from './operator-registration.ts';
 import { installerCompletesWorkOrder } from './installer-work-order.ts';
@@ -31,8 +32,6 @@ before(async () => {
     ],
   });
   bureau = await server.token('bureau');
-  batchId = (await server.call<{ id: number }>(bureau, 'POST', '/api/rollout/batches', firstBatch)).id;
-  await server.call(bureau, 'POST', '/api/rollout/batches', secondBatch);
 });
 after(async () => {
   await server?.close();
@@ -49,6 +48,10 @@ async function withBrowser(viewport: { width: number; height: number } | undefin
 
 test('admin sees vehicles on the map', () => withBrowser(undefined, (browser) => adminSeesVehicles(server, browser)));
 
+test('bureau admin creates an installation batch', () => withBrowser(undefined, async (browser) => {
+  batchId = await bureauCreatesBatch(server, browser, bureau);
+}));
+
 test('unit operator submits a registration form', async () => {
   const units = await server.call<{ items: { id: number; name: string }[] }>(bureau, 'GET', '/api/units');
   const unitId = units.items.find((unit) => unit.name === '中共喀什地委办公室')!.id;
@@ -59,7 +62,12 @@ test('unit operator submits a registration form', async () => {
 
 test('bureau and Secrecy Bureau review the form', () => reviewersApproveForm(server, () => launchBrowser(), bureau, operatorUnitId!));
 
-test('installer completes a work order on a phone', () => withBrowser({ width: 390, height: 844 }, (browser) => installerCompletesWorkOrder(server, browser, batchId)));
+test('bureau admin issues reply letters and work orders', async () => {
+  const { unitId } = await unitWithReviewedForm(server, bureau, batchId, installerUnit.name, installerUnit.plates);
+  await withBrowser(undefined, (browser) => bureauIssuesLettersAndWorkOrders(server, browser, bureau, batchId, { operatorUnitId: operatorUnitId!, newUnitId: unitId }));
+});
+
+test('installer completes a work order on a phone', () => withBrowser({ width: 390, height: 844 }, (browser) => installerCompletesWorkOrder(server, browser)));
 
 test('auditor verifies the audit chain', () => withBrowser(undefined, (browser) => auditorVerifiesChain(server, browser)));
 

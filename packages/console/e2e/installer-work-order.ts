@@ -2,15 +2,17 @@ import assert from 'node:assert/strict';
 import { SimulatedFleet } from '../../platform/src/simulator/fleet.ts';
 import { createLogger } from '../../platform/src/logger.ts';
 import { field, logIn, screenshot, type TestBrowser, type TestServer } from './harness.ts';
-import { unitWithWorkOrders } from './rollout-data.ts';
+import { installerUnit } from './rollout-data.ts';
 
-const plates = ['新Q71001', '新Q71002'];
+const { plates } = installerUnit;
 const terminalPhone = '013977100001';
 
-/** Binds a terminal to a work order as an installer on a phone, then lets the simulated terminal come online and complete it. */
-export async function installerCompletesWorkOrder(server: TestServer, browser: TestBrowser, batchId: number): Promise<void> {
+/**
+ * Binds a terminal to a work order as an installer on a phone, then lets the simulated terminal
+ * come online and complete it. The work orders of installerUnit are created beforehand by the bureau.
+ */
+export async function installerCompletesWorkOrder(server: TestServer, browser: TestBrowser): Promise<void> {
   const bureau = await server.token('bureau');
-  await unitWithWorkOrders(server, bureau, batchId, '喀什地区统计局', plates);
   const { page } = browser;
   await logIn(page, server.baseUrl, 'installer');
   await page.waitForURL('**/rollout/work-orders');
@@ -18,7 +20,15 @@ export async function installerCompletesWorkOrder(server: TestServer, browser: T
   assert.equal(await page.locator('[data-test^=work-order-新Q]').count(), 2);
   await screenshot(page, 'work-orders');
 
+  // The work order has its own address: the phone's back button returns to the list.
   await page.locator(`[data-test="work-order-${plates[0]}"]`).click();
+  await page.waitForURL(/\/rollout\/work-orders\/\d+$/);
+  await page.goBack();
+  await page.waitForURL(/\/rollout\/work-orders$/);
+  await page.locator(`[data-test="work-order-${plates[1]}"]`).waitFor();
+  await page.locator(`[data-test="work-order-${plates[0]}"]`).click();
+  await page.waitForURL(/\/rollout\/work-orders\/\d+$/);
+
   await field(page, 'bind-phone').fill(terminalPhone);
   await field(page, 'bind-terminal-id').fill('GC7100001');
   await field(page, 'bind-imei').fill('86000000710001');
@@ -32,6 +42,13 @@ export async function installerCompletesWorkOrder(server: TestServer, browser: T
   await field(page, 'bind-imei').press('Tab');
   await page.getByText('IMEI 为 15 位数字').waitFor({ state: 'hidden' });
   await screenshot(page, 'work-order-bind');
+
+  // A SIM number copied from another car's terminal: the server's refusal says what to do, in Chinese.
+  const demoPhone = (await server.call<{ items: { phone: string; vehicleId: number | null }[] }>(bureau, 'GET', '/api/terminals')).items.find((t) => t.vehicleId !== null)!.phone;
+  await field(page, 'bind-phone').fill(demoPhone);
+  await page.locator('[data-test=bind-submit]').click();
+  await page.locator('[data-test=bind-error]').getByText(`SIM 卡号 ${demoPhone} 已绑定在其他车辆上。请核对是否抄错；如确需移装，请联系机关事务管理局先解绑。`).waitFor();
+  await field(page, 'bind-phone').fill(terminalPhone);
   await page.locator('[data-test=bind-submit]').click();
   await page.getByText('等待终端上线并上报定位').waitFor();
 
@@ -53,7 +70,7 @@ export async function installerCompletesWorkOrder(server: TestServer, browser: T
   assert.equal(await page.locator('[data-test=work-order-state]').innerText(), '已完成');
   await screenshot(page, 'work-order-done');
 
-  const orders = await server.call<{ items: { plate: string; state: string; terminal: { phone: string; imei: string } | null }[] }>(await server.token('bureau'), 'GET', '/api/rollout/work-orders');
+  const orders = await server.call<{ items: { plate: string; state: string; terminal: { phone: string; imei: string } | null }[] }>(bureau, 'GET', '/api/rollout/work-orders');
   const order = orders.items.find((o) => o.plate === plates[0])!;
   assert.equal(order.state, 'completed');
   assert.equal(order.terminal?.phone, terminalPhone);

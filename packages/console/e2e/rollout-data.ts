@@ -25,12 +25,15 @@ export function creditCode(): string {
   return body + creditCodeCheck(body)!;
 }
 
+/** The unit whose work orders the installer completes: its vehicles have no terminal yet. */
+export const installerUnit = { name: '喀什地区统计局', plates: ['新Q71001', '新Q71002'] };
+
 /**
- * Drives a new unit through the API up to its work orders: the unit and its vehicles (no
- * terminals), the operator's submitted form with every vehicle to install, the bureau's approval,
- * the reply letter and one work order per vehicle. Returns the unit's id.
+ * Drives a new unit through the API up to its reviewed form: the unit and its vehicles (no
+ * terminals), the operator's submitted form with every vehicle to install, and the bureau's
+ * approval. Returns the unit's and the form's ids.
  */
-export async function unitWithWorkOrders(server: TestServer, bureau: string, batchId: number, name: string, plates: string[]): Promise<number> {
+export async function unitWithReviewedForm(server: TestServer, bureau: string, batchId: number, name: string, plates: string[]): Promise<{ unitId: number; formId: number }> {
   const unit = await server.call<{ id: number }>(bureau, 'POST', '/api/units', {
     name, level: '正处级', nature: '行政机关', organisationCode: creditCode(), address: '喀什市人民东路1号', vehicleQuota: plates.length, actualCount: plates.length,
   });
@@ -45,7 +48,13 @@ export async function unitWithWorkOrders(server: TestServer, bureau: string, bat
   });
   await server.call(operator, 'POST', `/api/rollout/forms/${form.id}/submit`);
   await server.call(bureau, 'POST', `/api/rollout/forms/${form.id}/reviews`, { stage: 'bureau', decision: 'approve', comment: '同意安装', sealText: '（喀什地区机关事务管理局印章）' });
-  await server.call(bureau, 'POST', `/api/rollout/forms/${form.id}/letter`);
-  await server.call(bureau, 'POST', '/api/rollout/work-orders', { unitId: unit.id, batchId, plannedDate: '2027-06-01' });
-  return unit.id;
+  return { unitId: unit.id, formId: form.id };
+}
+
+/** Drives a new unit through the API up to its work orders: the reviewed form, the reply letter and one work order per vehicle. Returns the unit's id. */
+export async function unitWithWorkOrders(server: TestServer, bureau: string, batchId: number, name: string, plates: string[]): Promise<number> {
+  const { unitId, formId } = await unitWithReviewedForm(server, bureau, batchId, name, plates);
+  await server.call(bureau, 'POST', `/api/rollout/forms/${formId}/letter`);
+  await server.call(bureau, 'POST', '/api/rollout/work-orders', { unitId, batchId, plannedDate: '2027-06-01' });
+  return unitId;
 }

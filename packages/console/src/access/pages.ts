@@ -18,6 +18,7 @@ export const pageAccess = {
   acceptance: { capability: 'rollout.read' },
   bulletins: { capability: 'rollout.read' },
   inspections: { capability: 'rollout.read' },
+  batches: { capability: 'rollout.manage' },
   audit: { roles: ['auditor'] },
   users: { capability: 'users.manage' },
   alerts: { capability: 'alerts.read' },

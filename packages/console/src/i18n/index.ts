@@ -4,6 +4,7 @@ import en from './en.ts';
 import { supervisionMessages } from './supervision.ts';
 import { securityMessages } from './security.ts';
 import { rolloutResultMessages } from './rollout-results.ts';
+import { rolloutAdminMessages } from './rollout-admin.ts';
 
 type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 /** The message tree of every language: the keys of zh-CN.ts with string leaves. */
@@ -31,6 +32,8 @@ for (const [locale, messages] of Object.entries(supervisionMessages)) i18n.globa
 for (const [locale, messages] of Object.entries(securityMessages)) i18n.global.mergeLocaleMessage(locale as Locale, messages as never);
 // So do the acceptance, bulletin and inspection pages.
 for (const [locale, messages] of Object.entries(rolloutResultMessages)) i18n.global.mergeLocaleMessage(locale as Locale, messages as never);
+// And the bureau's rollout pages (batches, reply letters, work order creation).
+for (const [locale, messages] of Object.entries(rolloutAdminMessages)) i18n.global.mergeLocaleMessage(locale as Locale, messages as never);
 
 export function setLocale(locale: Locale): void {
   i18n.global.locale.value = locale;

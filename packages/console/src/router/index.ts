@@ -45,6 +45,9 @@ const routes: RouteRecordRaw[] = [
       page('acceptance', 'rollout/acceptance', () => import('../views/rollout/AcceptanceView.vue')),
       page('bulletins', 'rollout/bulletins', () => import('../views/rollout/BulletinsView.vue')),
       page('inspections', 'rollout/inspections', () => import('../views/rollout/InspectionsView.vue')),
+      // The installer's work order has its own address, so that the phone's back button returns to the list.
+      { name: 'workOrder', path: 'rollout/work-orders/:id(\\d+)', component: () => import('../views/rollout/WorkOrdersView.vue'), meta: { access: pageAccess.workOrders, title: 'menu.workOrder' } },
+      page('batches', 'rollout/batches', () => import('../views/rollout/BatchesView.vue')),
       page('audit', 'audit', () => import('../views/AuditView.vue')),
       page('users', 'users', () => import('../views/UsersView.vue')),
       page('alerts', 'alerts', () => import('../views/alerts/AlertsView.vue')),
