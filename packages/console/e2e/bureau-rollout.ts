@@ -20,9 +20,9 @@ async function pickDate(page: Page, name: string, date: string): Promise<void> {
 }
 
 /**
- * Creates batch 1 of the plan in the browser as the bureau: the inline checks name a short name
- * and deadlines out of order before anything is sent, and a batch number taken meanwhile by
- * another administrator comes back from the server in Chinese. Returns the new batch's id.
+ * Creates batch 1 of the plan in the browser as the bureau, and returns its id. The inline checks
+ * mark a short name and deadlines out of order before anything is sent. A batch number taken
+ * meanwhile by another administrator is rejected by the server, with the reason in Chinese.
  */
 export async function bureauCreatesBatch(server: TestServer, browser: TestBrowser, bureau: string): Promise<number> {
   const { page } = browser;
@@ -117,7 +117,7 @@ async function issueLetter(page: Page, unitId: number): Promise<string> {
 /**
  * Issues the reply letters of two reviewed forms in batch 1 and creates their work orders on the
  * batch page. The operator's unit drives demo terminals: its vehicles with a bound terminal get no
- * work order, and the dialog says how many. The other unit's vehicles have none and get one each.
+ * work order, and the dialog shows how many. The other unit's vehicles have none and get one each.
  */
 export async function bureauIssuesLettersAndWorkOrders(server: TestServer, browser: TestBrowser, bureau: string, batchId: number, units: { operatorUnitId: number; newUnitId: number }): Promise<void> {
   const { page } = browser;
@@ -148,7 +148,7 @@ export async function bureauIssuesLettersAndWorkOrders(server: TestServer, brows
   const result = page.locator('[data-test=work-order-create-result]');
   await result.getByText(`已生成 ${letter.install.length - withTerminal.length} 张工单`).waitFor();
   if (withTerminal.length > 0) {
-    await result.getByText(`${withTerminal.length} 辆车已绑定终端，视为已安装，未生成工单`).waitFor();
+    await result.getByText(`${withTerminal.length} 辆车已绑定终端，不需要安装工单`).waitFor();
     for (const line of withTerminal) await result.getByText(line.plate, { exact: false }).waitFor();
   }
   await screenshot(page, 'work-orders-create');

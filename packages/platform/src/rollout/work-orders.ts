@@ -55,7 +55,7 @@ export interface AlreadyInstalled {
 export interface WorkOrdersCreated {
   /** Ids of the new work orders. */
   created: number[];
-  /** Vehicles skipped because a terminal is already bound to them: an installer could not bind another. */
+  /** Vehicles skipped because a terminal is already bound to them, since an installer could not bind a second one. */
   alreadyInstalled: AlreadyInstalled[];
   /** Ids of vehicles skipped because they already have a work order. */
   alreadyOrdered: number[];
@@ -112,7 +112,7 @@ export async function bindTerminal(db: Kysely<Database>, orderId: number, bindin
       details: { terminalId: existing.id, vehicleId: existing.vehicle_id, plate: other?.plate ?? null },
     });
   }
-  // A vehicle has at most one terminal: a different one bound since the order was created blocks it.
+  // A vehicle has at most one terminal, so a different one bound since the order was created blocks the binding.
   const current = await db.selectFrom('terminals').select(['id', 'phone']).where('vehicle_id', '=', order.vehicle_id).executeTakeFirst();
   if (current && current.id !== existing?.id) {
     const vehicle = await db.selectFrom('vehicles').select('plate').where('id', '=', order.vehicle_id).executeTakeFirstOrThrow();

@@ -40,7 +40,7 @@ describe('POST /api/rollout/work-orders', () => {
     assert.deepEqual(orders.map((o: { plate: string }) => o.plate), ['新Q72001', '新Q72003']);
   });
 
-  test('second request creates nothing and names the skipped vehicles', async () => {
+  test('repeated request skips every vehicle', async () => {
     const unit = await seedLetteredUnit(h, bureau, batchId, '喀什地区审计局', ['新Q72011', '新Q72012']);
     expectStatus(await call(h, bureau, 'POST', '/api/terminals', { phone: '013972000012', vehicleId: unit.vehicleIds[1] }), 201);
     const body = { unitId: unit.unitId, batchId, plannedDate: '2027-06-01' };
@@ -62,7 +62,7 @@ describe('POST /api/rollout/work-orders', () => {
 });
 
 describe('PUT /api/rollout/work-orders/:id/terminal', () => {
-  test('vehicle bound to another terminal since the order is rejected with its phone', async () => {
+  test('vehicle with another terminal is rejected', async () => {
     const unit = await seedLetteredUnit(h, bureau, batchId, '喀什地区统计局', ['新Q72021']);
     const [orderId] = expectStatus(await call(h, bureau, 'POST', '/api/rollout/work-orders', { unitId: unit.unitId, batchId, plannedDate: '2027-06-01' }), 201).created;
     const other = expectStatus(await call(h, bureau, 'POST', '/api/terminals', { phone: '013972000021', vehicleId: unit.vehicleIds[0] }), 201);
@@ -79,7 +79,7 @@ describe('PUT /api/rollout/work-orders/:id/terminal', () => {
     assert.equal(expectStatus(await call(h, installer, 'GET', `/api/rollout/work-orders/${orderId}`), 200).terminal, null);
   });
 
-  test('SIM bound to another vehicle is rejected with that plate', async () => {
+  test('SIM of another vehicle is rejected', async () => {
     const unit = await seedLetteredUnit(h, bureau, batchId, '喀什地区气象局', ['新Q72031', '新Q72032']);
     const [firstOrder, secondOrder] = expectStatus(await call(h, bureau, 'POST', '/api/rollout/work-orders', { unitId: unit.unitId, batchId, plannedDate: '2027-06-01' }), 201).created;
     expectStatus(await call(h, installer, 'PUT', `/api/rollout/work-orders/${firstOrder}/terminal`, binding('013972000031', 31)), 200);
@@ -92,7 +92,7 @@ describe('PUT /api/rollout/work-orders/:id/terminal', () => {
     assert.equal(error.details.plate, '新Q72031');
   });
 
-  test('binding the same terminal again corrects its fields', async () => {
+  test('rebinding same terminal updates fields', async () => {
     const unit = await seedLetteredUnit(h, bureau, batchId, '喀什地区医疗保障局', ['新Q72041']);
     const [orderId] = expectStatus(await call(h, bureau, 'POST', '/api/rollout/work-orders', { unitId: unit.unitId, batchId, plannedDate: '2027-06-01' }), 201).created;
     expectStatus(await call(h, installer, 'PUT', `/api/rollout/work-orders/${orderId}/terminal`, binding('013972000041', 41)), 200);
@@ -103,7 +103,7 @@ describe('PUT /api/rollout/work-orders/:id/terminal', () => {
 });
 
 describe('GET /api/rollout/letters', () => {
-  test('lists letters of a batch within the unit scope', async () => {
+  test('lists letters within unit scope', async () => {
     const first = await seedLetteredUnit(h, bureau, batchId, '喀什地区乡村振兴局', ['新Q72051', '新Q72052']);
     const second = await seedLetteredUnit(h, bureau, batchId, '喀什地区粮食和物资储备局', ['新Q72061']);
 

@@ -28,7 +28,7 @@ const en: Widen<typeof zhCN> = {
   orderCreation: {
     create: 'Create work orders', title: 'Create work orders: {unit}', plannedDate: 'Planned installation date', plannedRequired: 'Select the planned installation date',
     intro: 'Creates one work order for each vehicle on the letter\'s install list that has neither a bound terminal nor a work order.',
-    result: '{created} work orders created', alreadyInstalled: '{count} vehicles already have a terminal and count as installed, so no work order: {plates}',
+    result: '{created} work orders created', alreadyInstalled: '{count} vehicles already have a terminal and need no work order: {plates}',
     alreadyOrdered: '{count} vehicles already have a work order', list: 'Work orders of this unit', summary: 'Open {open} · Completed {completed}',
     installedCount: '{count} with a terminal',
   },

@@ -28,7 +28,7 @@ export default {
   orderCreation: {
     create: '生成安装工单', title: '生成安装工单：{unit}', plannedDate: '计划安装日期', plannedRequired: '请选择计划安装日期',
     intro: '按函复的应装清单，为每辆尚未绑定终端、尚无工单的车辆生成一张工单。',
-    result: '已生成 {created} 张工单', alreadyInstalled: '{count} 辆车已绑定终端，视为已安装，未生成工单：{plates}',
+    result: '已生成 {created} 张工单', alreadyInstalled: '{count} 辆车已绑定终端，不需要安装工单：{plates}',
     alreadyOrdered: '{count} 辆车已有工单，未重复生成', list: '本单位的工单', summary: '待安装 {open} · 已完成 {completed}',
     installedCount: '已装终端 {count} 辆',
   },

@@ -45,7 +45,7 @@ export interface WorkOrdersCreated {
   alreadyOrdered: number[];
 }
 
-/** How the scope rule picks units: all except some categories, only some, or none. */
+/** Unit selection of a scope rule: all units except some categories, only some categories, or none. */
 export type UnitMode = 'exclude' | 'include' | 'none';
 
 /** The batch dialog's fields; a deadline is YYYY-MM-DD, or empty ('' or null once the picker is cleared). */
@@ -61,7 +61,10 @@ export interface BatchDraft {
 
 export function draftOf(batch: BatchDetail | null, nextNumber: number): BatchDraft {
   const rule = batch?.scopeRule ?? {};
-  const unitMode: UnitMode = rule.unitCategories?.include ? 'include' : rule.unitCategories?.exclude || !batch ? 'exclude' : 'none';
+  // A new batch starts from "all units except", the form of the plan's batch 1.
+  let unitMode: UnitMode = 'none';
+  if (rule.unitCategories?.include) unitMode = 'include';
+  else if (rule.unitCategories?.exclude || !batch) unitMode = 'exclude';
   return {
     number: batch?.number ?? nextNumber,
     name: batch?.name ?? '',
