@@ -18,6 +18,7 @@ import { healthRoutes } from './routes/health.ts';
 import { unitRoutes } from './routes/units.ts';
 import { vehicleRoutes } from './routes/vehicles.ts';
 import { terminalRoutes } from './routes/terminals.ts';
+import { registryImportRoutes } from './routes/registry-import.ts';
 import { positionRoutes } from './routes/positions.ts';
 import { alarmRoutes } from './routes/alarms.ts';
 import { userRoutes } from './routes/users.ts';
@@ -94,7 +95,7 @@ export async function buildApi(options: { store: Store; logger: Logger; gateway:
 
   const zodApp = app.withTypeProvider<ZodTypeProvider>() as ZodApp;
   const context: ApiOptions = { ...options, alertHub: options.alertHub ?? new AlertHub(options.store.db, options.logger, options.config.auth) };
-  for (const routes of [healthRoutes, authRoutes, unitRoutes, vehicleRoutes, terminalRoutes, positionRoutes, alarmRoutes, auditRoutes, userRoutes, secondFactorRoutes, rolloutBatchRoutes, rolloutFormRoutes, rolloutReviewRoutes, rolloutInstallationRoutes, rolloutBulletinRoutes, alertRoutes, liveRoutes, placeRoutes, orderRoutes, driverRoutes, calendarRoutes, ruleRoutes, rulesReplayRoutes, tripRoutes, securityRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, unitRoutes, vehicleRoutes, terminalRoutes, registryImportRoutes, positionRoutes, alarmRoutes, auditRoutes, userRoutes, secondFactorRoutes, rolloutBatchRoutes, rolloutFormRoutes, rolloutReviewRoutes, rolloutInstallationRoutes, rolloutBulletinRoutes, alertRoutes, liveRoutes, placeRoutes, orderRoutes, driverRoutes, calendarRoutes, ruleRoutes, rulesReplayRoutes, tripRoutes, securityRoutes]) {
     await routes(zodApp, context);
   }
   await registerConsole(zodApp, { map: mapSettings, leadershipVehicles: options.config.leadershipVehicles, logger: options.logger });

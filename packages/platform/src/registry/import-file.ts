@@ -134,11 +134,23 @@ export function parseCsv(text: string): { rowNumber: number; cells: string[] }[]
   return rows;
 }
 
-async function readXlsxTable(file: string): Promise<{ rowNumber: number; cells: string[] }[]> {
+/** File formats of a registration form. */
+export const registryFileFormats = ['csv', 'xlsx'] as const;
+export type RegistryFileFormat = (typeof registryFileFormats)[number];
+
+async function readXlsxTable(content: string | Buffer, source: string): Promise<{ rowNumber: number; cells: string[] }[]> {
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.readFile(file);
+  if (typeof content === 'string') {
+    await workbook.xlsx.readFile(content);
+  } else {
+    try {
+      await workbook.xlsx.load(content as unknown as ArrayBuffer);
+    } catch (error) {
+      throw invalid(`${source} is not a readable .xlsx workbook: ${(error as Error).message}`, source);
+    }
+  }
   const sheet = workbook.worksheets[0];
-  if (!sheet) throw invalid(`${file} contains no worksheet`, file);
+  if (!sheet) throw invalid(`${source} contains no worksheet`, source);
   const table: { rowNumber: number; cells: string[] }[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = [];
@@ -153,6 +165,12 @@ export async function readRegistryFile(file: string): Promise<RegistryRow[]> {
   const extension = path.extname(file).toLowerCase();
   const source = path.basename(file);
   if (extension === '.csv') return rowsFromTable(parseCsv(decodeCsv(await fs.readFile(file))), source);
-  if (extension === '.xlsx') return rowsFromTable(await readXlsxTable(file), source);
+  if (extension === '.xlsx') return rowsFromTable(await readXlsxTable(file, file), source);
   throw invalid(`Unsupported registry file type "${extension || '(none)'}": use .csv or .xlsx`, file);
+}
+
+/** Reads a registration form from the bytes of an uploaded file; `source` names it in errors. */
+export async function readRegistryBytes(bytes: Buffer, format: RegistryFileFormat, source: string): Promise<RegistryRow[]> {
+  if (format === 'csv') return rowsFromTable(parseCsv(decodeCsv(bytes)), source);
+  return rowsFromTable(await readXlsxTable(bytes, source), source);
 }

@@ -92,9 +92,12 @@ export async function terminalRoutes(app: ZodApp, { store, gateway }: ApiOptions
     assertCapability(user, 'terminals.write');
     await assertInScope(store, request, { kind: 'Terminal', id: request.params.id, unitId: await terminalUnit(db, request.params.id) });
     await assertVehicleBindable(store, request, request.body.vehicleId);
+    const before = await db.selectFrom('terminals').select('vehicle_id').where('id', '=', request.params.id).executeTakeFirstOrThrow();
     const terminal = await updateTerminal(db, request.params.id, request.body);
-    request.log.info({ terminalId: terminal.id, userId: user.id }, 'terminal changed');
-    appendAudit(store, { actor: requestActor(request), action: AUDIT_ACTIONS.terminalUpdated, objectType: 'terminal', objectId: terminal.id, detail: { fields: Object.keys(request.body) } });
+    request.log.info({ terminalId: terminal.id, userId: user.id, vehicleId: terminal.vehicleId }, 'terminal changed');
+    // A binding change names both vehicles, so that the log shows which vehicle lost its terminal on an unbinding.
+    const binding = request.body.vehicleId === undefined ? {} : { previousVehicleId: before.vehicle_id, vehicleId: terminal.vehicleId };
+    appendAudit(store, { actor: requestActor(request), action: AUDIT_ACTIONS.terminalUpdated, objectType: 'terminal', objectId: terminal.id, detail: { fields: Object.keys(request.body), ...binding } });
     return withOnline(terminal, gateway);
   });
 }
