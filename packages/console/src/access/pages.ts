@@ -21,6 +21,7 @@ export const pageAccess = {
   batches: { capability: 'rollout.manage' },
   audit: { roles: ['auditor'] },
   users: { capability: 'users.manage' },
+  registry: { capability: 'vehicles.write' },
   alerts: { capability: 'alerts.read' },
   places: { capability: 'places.read' },
   orders: { capability: 'orders.read' },

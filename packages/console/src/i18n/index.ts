@@ -5,6 +5,7 @@ import { supervisionMessages } from './supervision.ts';
 import { securityMessages } from './security.ts';
 import { rolloutResultMessages } from './rollout-results.ts';
 import { rolloutAdminMessages } from './rollout-admin.ts';
+import { registryMessages } from './registry.ts';
 
 type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 /** The message tree of every language: the keys of zh-CN.ts with string leaves. */
@@ -34,6 +35,8 @@ for (const [locale, messages] of Object.entries(securityMessages)) i18n.global.m
 for (const [locale, messages] of Object.entries(rolloutResultMessages)) i18n.global.mergeLocaleMessage(locale as Locale, messages as never);
 // And the bureau's rollout pages (batches, reply letters, work order creation).
 for (const [locale, messages] of Object.entries(rolloutAdminMessages)) i18n.global.mergeLocaleMessage(locale as Locale, messages as never);
+// And the registry page (units, vehicles, terminals).
+for (const [locale, messages] of Object.entries(registryMessages)) i18n.global.mergeLocaleMessage(locale as Locale, messages as never);
 
 export function setLocale(locale: Locale): void {
   i18n.global.locale.value = locale;

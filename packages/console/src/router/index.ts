@@ -50,6 +50,7 @@ const routes: RouteRecordRaw[] = [
       page('batches', 'rollout/batches', () => import('../views/rollout/BatchesView.vue')),
       page('audit', 'audit', () => import('../views/AuditView.vue')),
       page('users', 'users', () => import('../views/UsersView.vue')),
+      page('registry', 'registry', () => import('../views/registry/RegistryView.vue')),
       page('alerts', 'alerts', () => import('../views/alerts/AlertsView.vue')),
       { name: 'alert', path: 'alerts/:id(\\d+)', component: () => import('../views/alerts/AlertDetailView.vue'), meta: { access: pageAccess.alerts, title: 'menu.alert' } },
       page('places', 'places', () => import('../views/places/PlacesView.vue')),

@@ -1,0 +1,21 @@
+import { ApiError } from '../../api/http.ts';
+import { describeError, type FieldLabeler } from '../../api/describe-error.ts';
+import { i18n } from '../../i18n/index.ts';
+
+/** The registry record a form writes, which decides what a 409 conflict means. */
+export type RegistryRecord = 'vehicle' | 'terminal' | 'unit';
+
+/**
+ * Returns the reason of a failed registry write in the user's language. The API answers every
+ * uniqueness clash with the generic GONGCHE_ERR_CONFLICT and an English message, so the clash is
+ * named here from the record and the conflicting value: a plate, a terminal phone, a vehicle id
+ * (the vehicle already has a terminal) or a unit name.
+ */
+export function describeRegistryError(error: unknown, record: RegistryRecord, labelOf?: FieldLabeler): string {
+  const { t } = i18n.global;
+  if (!(error instanceof ApiError) || error.code !== 'GONGCHE_ERR_CONFLICT' || error.value === null || error.value === undefined) return describeError(error, labelOf);
+  const value = String(error.value);
+  if (record === 'vehicle') return t('registry.errors.plateTaken', { value });
+  if (record === 'unit') return t('registry.errors.unitTaken', { value });
+  return typeof error.value === 'number' ? t('registry.errors.vehicleHasTerminal') : t('registry.errors.phoneTaken', { value });
+}
