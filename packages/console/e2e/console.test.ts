@@ -12,6 +12,7 @@ import { bureauDrawsPlace } from './admin-places.ts';
 import { securityAdminManagesKeys } from './security-admin.ts';
 import { bureauPreviewsReplay } from './admin-rules-replay.ts';
 import { bureauAcceptsAndPublishes } from './bureau-acceptance.ts';
+import { bureauUnbindsTerminal } from './registry.ts';
 
 // One platform with the demo fleet (24 simulated terminals) serves every role's test; each test
 // gets its own browser profile, so no session carries over.
@@ -80,3 +81,5 @@ test('bureau admin draws a place on the map', () => withBrowser(undefined, (brow
 test('bureau admin previews a rules replay', () => withBrowser(undefined, (browser) => bureauPreviewsReplay(server, browser, bureau)));
 
 test('bureau admin checks acceptance and publishes a bulletin', () => withBrowser(undefined, (browser) => bureauAcceptsAndPublishes(server, browser, bureau)));
+
+test('bureau admin unbinds a terminal', () => withBrowser(undefined, (browser) => bureauUnbindsTerminal(server, browser, bureau)));
