@@ -34,7 +34,7 @@ const en: Widen<typeof zhCN> = {
   },
   errors: {
     GONGCHE_ERR_BATCH_EXISTS: 'Batch number {value} is taken: choose another number or edit that batch',
-    GONGCHE_ERR_VEHICLE_HAS_TERMINAL: 'This vehicle already has a terminal (SIM {value}), so another cannot be bound. Ask the bureau to unbind the old terminal; if it is still in the car and works, no installation is needed.',
+    GONGCHE_ERR_VEHICLE_HAS_TERMINAL: 'This vehicle already has a terminal (SIM {value}), so another cannot be bound. Ask the bureau to unbind the old terminal on the Vehicles and terminals page; if it is still in the car and works, no installation is needed.',
     GONGCHE_ERR_TERMINAL_BOUND_ELSEWHERE: 'SIM {value} is bound to another vehicle. Check the number; to move the terminal, ask the bureau to unbind it first.',
   },
 };

@@ -34,7 +34,7 @@ export default {
   },
   errors: {
     GONGCHE_ERR_BATCH_EXISTS: '批次号 {value} 已被使用，请换一个批次号，或编辑已有的批次',
-    GONGCHE_ERR_VEHICLE_HAS_TERMINAL: '该车辆已绑定终端（SIM 卡号 {value}），不能再绑定新终端。请联系机关事务管理局先解绑原终端；如原终端仍在车上且工作正常，则无需再装。',
+    GONGCHE_ERR_VEHICLE_HAS_TERMINAL: '该车辆已绑定终端（SIM 卡号 {value}），不能再绑定新终端。请联系机关事务管理局在“车辆与终端”页面先解绑原终端；如原终端仍在车上且工作正常，则无需再装。',
     GONGCHE_ERR_TERMINAL_BOUND_ELSEWHERE: 'SIM 卡号 {value} 已绑定在其他车辆上。请核对是否抄错；如确需移装，请联系机关事务管理局先解绑。',
   },
 } as const;
