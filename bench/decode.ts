@@ -1,13 +1,13 @@
 /**
- * Measures decodeFrame + decodeMessage and encodeMessage of the 92-byte-body 0x0200 frame with
- * twelve additional items that published JT/T 808 codec benchmarks use. Prints one JSON line.
+ * Measures decodeFrame + decodeMessage (alone, then with every item's bytes or scaled value read)
+ * and encodeMessage of the 92-byte-body 0x0200 frame with twelve additional items that published JT/T 808 codec benchmarks use. Prints one JSON line.
  * Run: node --import tsx bench/decode.ts [path to peer-benchmark.json]
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
-import { decodeFrame, decodeMessage, encodeMessage, type HeaderInit, type MessageBody } from '../packages/jt808/src/index.ts';
+import { decodeFrame, decodeItemValue, decodeMessage, encodeMessage, type HeaderInit, type MessageBody } from '../packages/jt808/src/index.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const fixturePath = process.argv[2] ?? resolve(repoRoot, 'bench/peer-benchmark.json');
@@ -25,6 +25,20 @@ let sink = 0;
 function decodeOnce(): void {
   const decoded = decodeMessage(decodeFrame(wire));
   if (decoded.messageId === 0x0200) sink += decoded.body.items.length;
+}
+
+/** The same decode, then every item's value bytes read, as a reader of all items pays for them. */
+function decodeWithItemBytesOnce(): void {
+  const decoded = decodeMessage(decodeFrame(wire));
+  if (decoded.messageId !== 0x0200) return;
+  for (const item of decoded.body.items) sink += item.raw.length;
+}
+
+/** The same decode, then every standard item's scaled value, as decoders that return item values do. */
+function decodeWithItemValuesOnce(): void {
+  const decoded = decodeMessage(decodeFrame(wire));
+  if (decoded.messageId !== 0x0200) return;
+  for (const item of decoded.body.items) if (decodeItemValue(item) !== undefined) sink++;
 }
 
 function encodeOnce(): void {
@@ -47,14 +61,20 @@ function measure(fn: () => void, durationMs: number): number {
 }
 
 measure(decodeOnce, 1500);
+measure(decodeWithItemBytesOnce, 1500);
+measure(decodeWithItemValuesOnce, 1500);
 measure(encodeOnce, 1500);
 const decodesPerSecond = measure(decodeOnce, 3000);
+const decodesWithItemBytesPerSecond = measure(decodeWithItemBytesOnce, 3000);
+const decodesWithItemValuesPerSecond = measure(decodeWithItemValuesOnce, 3000);
 const encodesPerSecond = measure(encodeOnce, 3000);
 
 console.log(JSON.stringify({
   frame: entry.id,
   wireBytes: wire.length,
   decodesPerSecond: Math.round(decodesPerSecond),
+  decodesWithItemBytesPerSecond: Math.round(decodesWithItemBytesPerSecond),
+  decodesWithItemValuesPerSecond: Math.round(decodesWithItemValuesPerSecond),
   encodesPerSecond: Math.round(encodesPerSecond),
   node: process.version,
   cpu: cpus()[0]?.model ?? 'unknown',

@@ -108,11 +108,6 @@ export interface VehicleSignals {
   clutch: boolean;
 }
 
-const SIGNAL_BITS: [keyof VehicleSignals, number][] = [
-  ['lowBeam', 0], ['highBeam', 1], ['rightTurnSignal', 2], ['leftTurnSignal', 3], ['brake', 4], ['reverse', 5],
-  ['fogLight', 6], ['positionLight', 7], ['horn', 8], ['airConditioner', 9], ['neutral', 10], ['retarder', 11],
-  ['abs', 12], ['heater', 13], ['clutch', 14],
-];
 
 function namedBits<K extends string>(dword: number, table: [K, number][]): Record<K, boolean> {
   const flags = {} as Record<K, boolean>;
@@ -128,8 +123,25 @@ export function statusFlags(status: number): StatusFlags {
   return { ...namedBits(status, STATUS_BITS), loadState: LOAD_STATES[(status >>> 8) & 0x03]! };
 }
 
+/** Named bits of item 0x25, written out as one literal: it is decoded with every report that carries it. */
 export function vehicleSignals(dword: number): VehicleSignals {
-  return namedBits(dword, SIGNAL_BITS);
+  return {
+    lowBeam: (dword & 0x1) !== 0,
+    highBeam: (dword & 0x2) !== 0,
+    rightTurnSignal: (dword & 0x4) !== 0,
+    leftTurnSignal: (dword & 0x8) !== 0,
+    brake: (dword & 0x10) !== 0,
+    reverse: (dword & 0x20) !== 0,
+    fogLight: (dword & 0x40) !== 0,
+    positionLight: (dword & 0x80) !== 0,
+    horn: (dword & 0x100) !== 0,
+    airConditioner: (dword & 0x200) !== 0,
+    neutral: (dword & 0x400) !== 0,
+    retarder: (dword & 0x800) !== 0,
+    abs: (dword & 0x1000) !== 0,
+    heater: (dword & 0x2000) !== 0,
+    clutch: (dword & 0x4000) !== 0,
+  };
 }
 
 /** Returns the numbers of the bits set in a DWORD, ascending. */

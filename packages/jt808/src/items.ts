@@ -11,6 +11,8 @@ export interface TruncatedItem {
   present: number;
 }
 
+const span: { bytes: Buffer; at: number; length: number } = { bytes: Buffer.alloc(0), at: 0, length: 0 };
+
 /**
  * A decoded additional item. Its value bytes become a Buffer view of the body on first read of
  * `raw`: a report carries a dozen items, a view costs about as much as decoding the rest of the
@@ -36,6 +38,22 @@ class DecodedItem implements AdditionalItem {
 
   set raw(value: Buffer) {
     this.#raw = value;
+  }
+
+  /**
+   * Points `span` at the bytes holding an item's value, without making a view when it is a
+   * decoded item. A shared object rather than a new one per call: it is read at once.
+   */
+  static locate(item: AdditionalItem): void {
+    if (#body in item && item.#raw === undefined) {
+      span.bytes = item.#body;
+      span.at = item.#start;
+      span.length = item.#end - item.#start;
+    } else {
+      span.bytes = item.raw;
+      span.at = 0;
+      span.length = item.raw.length;
+    }
   }
 
   /** Serialises like a plain `{ id, raw }` item. */
@@ -130,31 +148,32 @@ export interface ItemValue {
 
 /** Decodes a standard item at its standard length; returns undefined for other ids and lengths. */
 export function decodeItemValue(item: AdditionalItem): ItemValue | undefined {
-  const raw = item.raw;
-  const length = raw.length;
+  // Read in place: a decoded item's value is read from the frame without a Buffer view of its own.
+  DecodedItem.locate(item);
+  const { bytes: b, at, length } = span;
   switch (item.id) {
-    case 0x01: return length === 4 ? { mileageKm: raw.readUInt32BE(0) / 10 } : undefined;
-    case 0x02: return length === 2 ? { fuelL: raw.readUInt16BE(0) / 10 } : undefined;
-    case 0x03: return length === 2 ? { recorderSpeedKmh: raw.readUInt16BE(0) / 10 } : undefined;
-    case 0x04: return length === 2 ? { alarmEventId: raw.readUInt16BE(0) } : undefined;
-    case 0x11: return decodeOverspeed(raw);
+    case 0x01: return length === 4 ? { mileageKm: b.readUInt32BE(at) / 10 } : undefined;
+    case 0x02: return length === 2 ? { fuelL: b.readUInt16BE(at) / 10 } : undefined;
+    case 0x03: return length === 2 ? { recorderSpeedKmh: b.readUInt16BE(at) / 10 } : undefined;
+    case 0x04: return length === 2 ? { alarmEventId: b.readUInt16BE(at) } : undefined;
+    case 0x11: return decodeOverspeed(b, at, length);
     case 0x12:
-      return length === 6 ? { areaInOut: { locationType: raw[0]!, areaId: raw.readUInt32BE(1), direction: raw[5]! } } : undefined;
+      return length === 6 ? { areaInOut: { locationType: b[at]!, areaId: b.readUInt32BE(at + 1), direction: b[at + 5]! } } : undefined;
     case 0x13:
-      return length === 7 ? { routeDrivingTime: { routeId: raw.readUInt32BE(0), drivingTimeS: raw.readUInt16BE(4), result: raw[6]! } } : undefined;
-    case 0x25: return length === 4 ? { vehicleSignals: vehicleSignals(raw.readUInt32BE(0)) } : undefined;
-    case 0x2a: return length === 2 ? { ioStatus: { deepSleep: (raw[1]! & 1) === 1, sleep: (raw[1]! & 2) === 2 } } : undefined;
-    case 0x2b: return length === 4 ? { analog: { ad0: raw.readUInt16BE(2), ad1: raw.readUInt16BE(0) } } : undefined;
-    case 0x30: return length === 1 ? { signalStrength: raw[0]! } : undefined;
-    case 0x31: return length === 1 ? { satellites: raw[0]! } : undefined;
-    case 0x64: return length === 47 ? { adas: decodeAdas(raw) } : undefined;
+      return length === 7 ? { routeDrivingTime: { routeId: b.readUInt32BE(at), drivingTimeS: b.readUInt16BE(at + 4), result: b[at + 6]! } } : undefined;
+    case 0x25: return length === 4 ? { vehicleSignals: vehicleSignals(b.readUInt32BE(at)) } : undefined;
+    case 0x2a: return length === 2 ? { ioStatus: { deepSleep: (b[at + 1]! & 1) === 1, sleep: (b[at + 1]! & 2) === 2 } } : undefined;
+    case 0x2b: return length === 4 ? { analog: { ad0: b.readUInt16BE(at + 2), ad1: b.readUInt16BE(at) } } : undefined;
+    case 0x30: return length === 1 ? { signalStrength: b[at]! } : undefined;
+    case 0x31: return length === 1 ? { satellites: b[at]! } : undefined;
+    case 0x64: return length === 47 ? { adas: decodeAdas(item.raw) } : undefined;
     default: return undefined;
   }
 }
 
-function decodeOverspeed(raw: Buffer): ItemValue | undefined {
-  if (raw.length === 1 && raw[0] === 0) return { overspeed: { locationType: 0 } };
-  if (raw.length === 5) return { overspeed: { locationType: raw[0]!, areaId: raw.readUInt32BE(1) } };
+function decodeOverspeed(b: Buffer, at: number, length: number): ItemValue | undefined {
+  if (length === 1 && b[at] === 0) return { overspeed: { locationType: 0 } };
+  if (length === 5) return { overspeed: { locationType: b[at]!, areaId: b.readUInt32BE(at + 1) } };
   return undefined;
 }
 

@@ -58,6 +58,17 @@ describe('flags and additional items', () => {
     assert.equal(signals.highBeam, false);
   });
 
+  it('names each bit of item 0x25 as the JT/T 808-2019 table does', () => {
+    const names = ['lowBeam', 'highBeam', 'rightTurnSignal', 'leftTurnSignal', 'brake', 'reverse', 'fogLight', 'positionLight',
+      'horn', 'airConditioner', 'neutral', 'retarder', 'abs', 'heater', 'clutch'];
+    names.forEach((name, bit) => {
+      const signals = decodeItemValue(item(0x25, (1 << bit).toString(16).padStart(8, '0')))?.vehicleSignals;
+      assert.ok(signals);
+      assert.deepEqual(Object.keys(signals), names, 'every named bit, in bit order');
+      assert.deepEqual(Object.entries(signals).filter(([, on]) => on).map(([key]) => key), [name], `bit ${bit}`);
+    });
+  });
+
   it('keeps other lengths and unknown items raw only', () => {
     assert.equal(decodeItemValue(item(0x01, '000000')), undefined);
     assert.equal(decodeItemValue(item(0x30, '1a1b')), undefined);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeFrame, decodeMessage, encodeMessage, MessageId, type HeaderEdition, type HeaderInit, type MessageBody, type Position } from '../src/index.ts';
+import { decodeFrame, decodeItemValue, decodeMessage, encodeMessage, MessageId, type HeaderEdition, type HeaderInit, type MessageBody, type Position } from '../src/index.ts';
 import { gbkCodec } from './helpers.ts';
 
 function position(overrides: Partial<Position> = {}): Position {
@@ -175,7 +175,10 @@ describe('encode and decode round trip', () => {
     assert.deepEqual([mileage!.id, mileage!.raw], [0x01, Buffer.from('00000f28', 'hex')]);
     assert.equal(mileage!.raw, mileage!.raw, 'the view is made once');
     assert.deepEqual(JSON.parse(JSON.stringify(decoded.body.items[0])), { id: 1, raw: { type: 'Buffer', data: [0, 0, 0x0f, 0x28] } });
+    assert.deepEqual(decodeItemValue(mileage!), { mileageKm: 388 });
+    assert.deepEqual(decodeItemValue({ id: 0x01, raw: Buffer.from('00000f28', 'hex') }), { mileageKm: 388 }, 'a plain item reads the same');
     mileage!.raw = Buffer.from('000000c8', 'hex');
+    assert.deepEqual(decodeItemValue(mileage!), { mileageKm: 20 }, 'a replaced value is read, not the frame');
     const again = decodeMessage(decodeFrame(encodeMessage(header('2013'), { messageId: 0x0200, body: decoded.body })));
     assert.equal(again.messageId === 0x0200 && again.body.items[0]!.raw.toString('hex'), '000000c8');
   });
