@@ -27,14 +27,14 @@ function decodeOnce(): void {
   if (decoded.messageId === 0x0200) sink += decoded.body.items.length;
 }
 
-/** The same decode, then every item's value bytes read, as a reader of all items pays for them. */
+/** Decodes the frame, then reads every item's value bytes, which costs a Buffer view each. */
 function decodeWithItemBytesOnce(): void {
   const decoded = decodeMessage(decodeFrame(wire));
   if (decoded.messageId !== 0x0200) return;
   for (const item of decoded.body.items) sink += item.raw.length;
 }
 
-/** The same decode, then every standard item's scaled value, as decoders that return item values do. */
+/** Decodes the frame, then every standard item's scaled value, as decoders that return item values do. */
 function decodeWithItemValuesOnce(): void {
   const decoded = decodeMessage(decodeFrame(wire));
   if (decoded.messageId !== 0x0200) return;

@@ -123,7 +123,7 @@ export function statusFlags(status: number): StatusFlags {
   return { ...namedBits(status, STATUS_BITS), loadState: LOAD_STATES[(status >>> 8) & 0x03]! };
 }
 
-/** Named bits of item 0x25, written out as one literal: it is decoded with every report that carries it. */
+/** Returns the named bits of item 0x25 as one object literal, because it is decoded with every report that carries it. */
 export function vehicleSignals(dword: number): VehicleSignals {
   return {
     lowBeam: (dword & 0x1) !== 0,

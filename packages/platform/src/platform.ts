@@ -97,8 +97,8 @@ export async function startPlatform(config: Config, logger: Logger, options: { d
       running.push(async () => {
         await episodes;
       });
-      // The uploads log a few lines each; let them finish first (they take about a second), so that
-      // the one-time password below is the last thing on a newcomer's screen.
+      // Each upload logs a few lines and takes about a second. Waiting for them keeps the one-time
+      // password below the last thing on a newcomer's screen.
       await Promise.race([episodes.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     }
     // Last, so that the one-time password is not buried under the start-up log lines.

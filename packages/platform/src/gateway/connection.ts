@@ -49,7 +49,7 @@ export class TerminalConnection {
   #windowFrames = 0;
   #discarded = 0;
   #closed = false;
-  /** True while writes of the current tick are held back, to leave in one system call. */
+  /** True while the writes of the current tick are held back, so that they leave in one system call. */
   #corked = false;
   #onClose: (connection: TerminalConnection, reason: string) => void;
 
@@ -143,9 +143,9 @@ export class TerminalConnection {
   }
 
   /**
-   * Writes at the end of the current tick together with the other answers of that tick. A
-   * committed group acknowledges all its reports at once, so after a backlog a terminal gets its
-   * answers in one write instead of one each.
+   * Writes `bytes` at the end of the current tick, together with the other replies of that tick.
+   * A committed group acknowledges all its reports at once, so after a backlog a terminal gets its
+   * replies in one write instead of one write per reply.
    */
   #write(bytes: Buffer): void {
     if (!this.#corked) {

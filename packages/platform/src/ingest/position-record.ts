@@ -60,7 +60,7 @@ export function decodePositionValues(bytes: Buffer): PositionValues {
 let lastSecret: Buffer | null = null;
 let lastSecretHex = '';
 
-/** The secret as hex, converted once: ingest hashes it for every position. */
+/** Returns the secret as hex, converted once because ingest hashes it for every position. */
 function secretHex(secret: Buffer): string {
   if (secret !== lastSecret) {
     lastSecret = secret;

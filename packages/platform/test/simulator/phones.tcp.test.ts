@@ -27,7 +27,7 @@ async function positionCount(vehicleId: number): Promise<number> {
   return Number(row.n);
 }
 
-test('simulate --phones drives only the named terminal, even one bound after others', async (t) => {
+test('simulate --phones drives only named terminals', async (t) => {
   // Two bound terminals that never reported: --from-store would take the first in registry order.
   const first = await h.addVehicle();
   const named = await h.addVehicle();
@@ -39,7 +39,7 @@ test('simulate --phones drives only the named terminal, even one bound after oth
   assert.equal(await positionCount(first.vehicleId), 0, 'the other terminal stayed silent');
 });
 
-test('simulate --phones names a phone that is not bound to a vehicle', async (t) => {
+test('simulate --phones rejects unbound phone', async (t) => {
   const output = captureConsole(t);
   const code = await simulate(['--phones', '019999999999', '--duration', '1']);
   assert.notEqual(code, 0);
@@ -47,7 +47,7 @@ test('simulate --phones names a phone that is not bound to a vehicle', async (t)
   assert.doesNotMatch(output.out(), /simulating/);
 });
 
-test('simulate --phones rejects text that is not a phone list', () => {
+test('simulate --phones rejects malformed list', () => {
   assert.deepEqual(parsePhones(' 013911110001, 013911110002 '), ['013911110001', '013911110002']);
   assert.throws(() => parsePhones('0139-1111'), /"0139-1111" is not a terminal phone/);
   assert.throws(() => parsePhones(' , '), /needs at least one phone/);
