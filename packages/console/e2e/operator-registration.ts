@@ -30,6 +30,7 @@ export async function operatorSubmitsForm(server: TestServer, browser: TestBrows
   // One vehicle goes to the exempt list without a reason: the server's check names it.
   const exemptPlate = (await rows.nth(2).locator('td').first().innerText()).trim();
   await page.locator(`[data-test="line-list-${exemptPlate}"]`).getByText('暂不安装').click();
+  await page.locator(`[data-test="line-reason-error-${exemptPlate}"]`).getByText('暂不安装的车辆必须填写原因').waitFor();
   await page.locator('[data-test=registration-check]').click();
   await page.locator('[data-test=registration-problems]').getByText(`以下暂不安装车辆缺少原因：${exemptPlate}`).waitFor();
   assert.equal(formRequests.length, 2, `one save and one validation, got ${formRequests.join(', ')}`);
@@ -37,6 +38,7 @@ export async function operatorSubmitsForm(server: TestServer, browser: TestBrows
   await screenshot(page, 'registration-form');
 
   await field(page, `line-reason-${exemptPlate}`).fill('涉及国家安全保密要求');
+  assert.equal(await page.locator(`[data-test="line-reason-error-${exemptPlate}"]`).count(), 0, 'the hint under the reason goes once it is filled');
   await page.locator('[data-test=registration-check]').click();
   await page.locator('[data-test=registration-ready]').waitFor();
   await page.locator('[data-test=registration-submit]').click();
