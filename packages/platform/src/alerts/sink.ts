@@ -122,20 +122,20 @@ export function mergedColumns(existing: Selectable<AlertTable>, draft: AlertDraf
   };
 }
 
-/** What a merge undid: the withdrawal of a pending alert, or the flag on a reviewed one. */
+/** State that a merge cleared: the withdrawal of a pending alert, or the not-reproduced flag on a reviewed one. */
 export type Reinstatement = 'withdrawn' | 'not_reproduced';
 
 export interface SavedAlertResult {
   id: number;
   created: boolean;
-  /** Set when the alert had been withdrawn or flagged as no longer reproduced; the merge cleared that. */
+  /** Withdrawal or not-reproduced flag that the merge cleared, or null when the alert had neither. */
   reinstated: Reinstatement | null;
 }
 
 /**
  * Stores a finding: inserts a new pending alert, or merges the draft into the alert with the
  * same key. A merge never changes the review state, so a closed alert stays closed. Because the
- * finding holds again, a merge reinstates a withdrawn alert (pending again) and clears the flag of
+ * finding is detected again, a merge reinstates a withdrawn alert (pending again) and clears the flag of
  * a reviewed alert that a replay no longer reproduced. A key already used by another rule or
  * vehicle is a detector fault and is rejected.
  */
@@ -152,7 +152,9 @@ export async function saveAlert(db: Kysely<Database>, draft: AlertDraft, now: nu
         { value: draft.key },
       );
     }
-    const reinstated: Reinstatement | null = existing.withdrawn_at !== null ? 'withdrawn' : existing.not_reproduced_at !== null ? 'not_reproduced' : null;
+    let reinstated: Reinstatement | null = null;
+    if (existing.withdrawn_at !== null) reinstated = 'withdrawn';
+    else if (existing.not_reproduced_at !== null) reinstated = 'not_reproduced';
     const cleared = reinstated === null ? {} : { withdrawn_at: null, not_reproduced_at: null, not_reproduced: null };
     await trx.updateTable('alerts').set({ ...mergedColumns(existing, draft, now), ...cleared }).where('id', '=', existing.id).execute();
     return { id: existing.id, created: false, reinstated };

@@ -138,15 +138,15 @@ test('API serves requests during replay', async (t) => {
   // Two requests at once: one starts a replay, the other gets 409 with the running replay's id.
   const attempts = await Promise.all([0, 1].map(() => h.request('POST', '/api/rules/replays', admin, { from: busyDay, to: busyDay, dryRun: true })));
   const accepted = attempts.find((r) => r.status === 202);
-  const refused = attempts.find((r) => r.status === 409);
+  const rejected = attempts.find((r) => r.status === 409);
   assert.ok(accepted, JSON.stringify(attempts));
-  assert.ok(refused, JSON.stringify(attempts));
-  assert.equal(refused.json.error.code, 'GONGCHE_ERR_REPLAY_RUNNING');
-  assert.equal(refused.json.error.value, accepted.json.id);
-  assert.match(refused.json.error.message, new RegExp(`#${accepted.json.id}`));
+  assert.ok(rejected, JSON.stringify(attempts));
+  assert.equal(rejected.json.error.code, 'GONGCHE_ERR_REPLAY_RUNNING');
+  assert.equal(rejected.json.error.value, accepted.json.id);
+  assert.match(rejected.json.error.message, new RegExp(`#${accepted.json.id}`));
 
   const latencies: number[] = [];
-  let answeredWhileRunning = 0;
+  let servedWhileRunning = 0;
   const progressSeen = new Set<number>();
   let seen: Replay;
   for (;;) {
@@ -156,12 +156,12 @@ test('API serves requests during replay', async (t) => {
     assert.equal(health.status, 200);
     seen = (await h.request('GET', `/api/rules/replays/${accepted.json.id}`, admin)).json;
     if (seen.state !== 'running') break;
-    answeredWhileRunning++;
+    servedWhileRunning++;
     assert.ok(seen.progress.vehiclesDone <= seen.progress.vehiclesTotal, JSON.stringify(seen.progress));
     progressSeen.add(seen.progress.vehiclesDone);
   }
-  t.diagnostic(`health answered ${answeredWhileRunning} times while the replay ran (vehicles done seen: ${[...progressSeen].join(', ')}); slowest ${Math.round(Math.max(...latencies))} ms`);
-  assert.ok(answeredWhileRunning >= 1, 'GET /api/health is served while the replay runs');
+  t.diagnostic(`health served ${servedWhileRunning} times while the replay ran (vehicles done seen: ${[...progressSeen].join(', ')}); slowest ${Math.round(Math.max(...latencies))} ms`);
+  assert.ok(servedWhileRunning >= 1, 'GET /api/health is served while the replay runs');
   assert.equal(seen.state, 'done', JSON.stringify(seen.error));
   assert.equal(seen.result!.vehicles, cars.length);
   assert.ok(seen.result!.positions >= 3_000, `positions replayed: ${seen.result!.positions}`);

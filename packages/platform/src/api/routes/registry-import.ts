@@ -24,7 +24,7 @@ const importOutput = z.object({
   errors: z.array(z.any()),
 });
 
-/** The registration form import of `gongche registry import`, over HTTP for the console. */
+/** Registers the HTTP route that imports a registration form for the console, as `gongche registry import` does. */
 export async function registryImportRoutes(app: ZodApp, { store }: ApiOptions): Promise<void> {
   const { db } = store;
 

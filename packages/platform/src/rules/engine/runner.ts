@@ -284,7 +284,7 @@ export class RuleRunner {
     const saved: SavedAlert[] = [];
     for (const draft of alerts) {
       const result = await saveAlert(this.#store.db, draft, now);
-      // A finding that a replay had withdrawn or flagged holds again under the current settings.
+      // A replay had withdrawn or flagged this finding, and the current settings detect it again.
       if (result.reinstated) auditReinstatement(this.#store, { id: result.id, rule: draft.rule, key: draft.key, vehicleId: draft.vehicleId }, result.reinstated, 'system');
       saved.push({ id: result.id, created: result.created, draft });
     }

@@ -90,7 +90,7 @@ test('replay withdraws, flags and reinstates', async (t) => {
   const lateCar = await h.addVehicle({ unitId: pendingCar.unitId });
   await drivePlan(pendingCar, [...park({ at: kashgar.office, start: at('09:00'), minutes: 20 }), ...hotelVisit(at('09:20'))]);
   await drivePlan(reviewedCar, [...park({ at: kashgar.office, start: at('13:00'), minutes: 20 }), ...hotelVisit(at('13:20'))]);
-  // An hour at the hotel across midnight: the alert reaches past the replayed day, which alone cannot judge it.
+  // An hour at the hotel across midnight: the alert extends past the replayed day, so a replay of that day alone cannot judge it.
   await drivePlan(lateCar, [...park({ at: kashgar.office, start: at('23:00'), minutes: 20 }), ...hotelVisit(at('23:20'))]);
   await h.waitForRules();
 
@@ -133,21 +133,21 @@ test('replay withdraws, flags and reinstates', async (t) => {
   assert.notEqual(flagged.not_reproduced_at, null);
   assert.equal((await hotelAlert(lateCar.vehicleId)).not_reproduced_at, null, 'an alert reaching past the period is left alone');
 
-  // The list hides withdrawn alerts unless asked for them.
+  // The list hides withdrawn alerts unless the request filters for them.
   assert.deepEqual((await listed(`vehicleId=${pendingCar.vehicleId}`)).map((a) => a.id).includes(pending.id), false);
-  const shown = (await listed(`vehicleId=${pendingCar.vehicleId}&state=withdrawn`)).find((a) => a.id === pending.id);
-  assert.equal(shown?.state, 'withdrawn');
-  assert.equal(shown?.notReproduced?.reason, 'replay_not_reproduced');
-  assert.match(shown?.notReproduced?.settingsRevision ?? '', /^[0-9a-f]{12}$/);
+  const withdrawnAlert = (await listed(`vehicleId=${pendingCar.vehicleId}&state=withdrawn`)).find((a) => a.id === pending.id);
+  assert.equal(withdrawnAlert?.state, 'withdrawn');
+  assert.equal(withdrawnAlert?.notReproduced?.reason, 'replay_not_reproduced');
+  assert.match(withdrawnAlert?.notReproduced?.settingsRevision ?? '', /^[0-9a-f]{12}$/);
   const flaggedView = (await listed(`vehicleId=${reviewedCar.vehicleId}&notReproduced=true`)).find((a) => a.id === reviewed.id);
   assert.equal(flaggedView?.state, 'explained');
   assert.equal(flaggedView?.withdrawnAt, null);
   const counts = await h.request('GET', `/api/alerts/counts?vehicleId=${pendingCar.vehicleId}&state=pending,withdrawn`, admin);
   assert.equal(counts.json.byState.find((s: { state: string }) => s.state === 'withdrawn')?.count, 1);
 
-  const refused = await h.request('POST', `/api/alerts/${pending.id}/explain`, operator, { text: '当天在宾馆接待。' });
-  assert.equal(refused.status, 409);
-  assert.equal(refused.json.error.code, 'GONGCHE_ERR_ALERT_WITHDRAWN');
+  const rejected = await h.request('POST', `/api/alerts/${pending.id}/explain`, operator, { text: '当天在宾馆接待。' });
+  assert.equal(rejected.status, 409);
+  assert.equal(rejected.json.error.code, 'GONGCHE_ERR_ALERT_WITHDRAWN');
   assert.deepEqual(await auditActions(pending.id), ['alert.withdrawn']);
   assert.deepEqual(await auditActions(reviewed.id), ['alert.explained', 'alert.not_reproduced']);
   const withdrawal = await h.db.selectFrom('audit_log').select(['actor_username', 'detail']).where('action', '=', 'alert.withdrawn').executeTakeFirstOrThrow();
@@ -160,7 +160,7 @@ test('replay withdraws, flags and reinstates', async (t) => {
   assert.deepEqual(await auditActions(pending.id), ['alert.withdrawn']);
   assert.deepEqual(await auditActions(reviewed.id), ['alert.explained', 'alert.not_reproduced']);
 
-  // Back to the default dwell: the same alerts hold again and are reinstated, not created anew.
+  // Back to the default dwell: the same alerts are detected again and reinstated, not created anew.
   await setHotelDwell(null);
   const restored = await replay(t, '--from', day, '--to', day);
   assert.equal(restored.code, 0, restored.err);
