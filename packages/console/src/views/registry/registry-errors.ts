@@ -6,10 +6,10 @@ import { i18n } from '../../i18n/index.ts';
 export type RegistryRecord = 'vehicle' | 'terminal' | 'unit';
 
 /**
- * Returns the reason of a failed registry write in the user's language. The API answers every
- * uniqueness clash with the generic GONGCHE_ERR_CONFLICT and an English message, so the clash is
- * named here from the record and the conflicting value: a plate, a terminal phone, a vehicle id
- * (the vehicle already has a terminal) or a unit name.
+ * Returns the reason of a failed registry write in the user's language. The API responds to every
+ * uniqueness conflict with the generic GONGCHE_ERR_CONFLICT and an English message, so this
+ * function names the conflict from the record and the conflicting value. The value is a plate, a
+ * terminal phone, a vehicle id (the vehicle already has a terminal) or a unit name.
  */
 export function describeRegistryError(error: unknown, record: RegistryRecord, labelOf?: FieldLabeler): string {
   const { t } = i18n.global;

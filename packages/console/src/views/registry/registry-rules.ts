@@ -2,9 +2,9 @@ import type { FormItemRule } from 'element-plus';
 import { i18n } from '../../i18n/index.ts';
 
 /**
- * Input rules of the registry forms. They repeat the API's zod rules
- * (packages/platform/src/registry/schemas.ts, plate.ts and phone.ts) so that the form marks a bad
- * field before sending; the API checks again and stays the authority.
+ * Validation rules of the registry forms. They repeat the API's zod rules in
+ * packages/platform/src/registry/schemas.ts, plate.ts and phone.ts, so that the form marks an
+ * invalid field before sending. The API validates again and remains the authority.
  */
 
 export const vehicleTypes = ['轿车', '越野车', '商务车', '其他小型客车', '中型客车', '大型客车'] as const;
@@ -49,7 +49,10 @@ export const terminalPhoneRule: FormItemRule = {
   validator: (_rule, value: string, callback) => (/^[0-9]{11,20}$/.test((value ?? '').trim()) ? callback() : fail(callback, t('registry.rules.phone'))),
 };
 
-/** A text that, when given, has at most `max` characters after trimming; `required` also rejects an empty one. */
+/**
+ * Builds a rule that rejects a text longer than `max` characters after trimming.
+ * With `required`, the rule also rejects an empty text.
+ */
 export function textRule(max: number, required = false): FormItemRule {
   return {
     trigger: 'blur',
@@ -61,7 +64,7 @@ export function textRule(max: number, required = false): FormItemRule {
   };
 }
 
-/** An optional text matching `pattern`; `message` is the i18n key of the rule. */
+/** Builds a rule that accepts an empty text or one matching `pattern`. `message` is the i18n key of the error. */
 export function patternRule(pattern: RegExp, message: string): FormItemRule {
   return {
     trigger: 'blur',
