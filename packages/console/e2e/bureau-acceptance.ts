@@ -26,9 +26,9 @@ async function waitForCoverage(server: TestServer, bureau: string): Promise<void
 }
 
 /**
- * As the bureau administrator: opens a unit's acceptance checklist, has the sign-off refused with
- * the failing plates in Chinese, publishes the batch's installation bulletin and downloads it, then
- * sees a non-zero installation coverage on the dashboard.
+ * Walks the bureau administrator through acceptance and publication. The sign-off of a unit's
+ * acceptance checklist is rejected with the failing plates in Chinese. The batch's installation
+ * bulletin is then published and downloaded, and the dashboard shows a non-zero coverage.
  */
 export async function bureauAcceptsAndPublishes(server: TestServer, browser: TestBrowser, bureau: string): Promise<void> {
   const batchId = await firstBatchId(server, bureau);
@@ -49,9 +49,9 @@ export async function bureauAcceptsAndPublishes(server: TestServer, browser: Tes
   await page.locator('.el-message-box').getByRole('button', { name: '确定' }).click();
   const failure = page.locator('[data-test=acceptance-failure]');
   await failure.waitFor();
-  const refusal = await failure.innerText();
-  assert.match(refusal, /以下车辆未通过验收清单/);
-  for (const plate of plates) assert.ok(refusal.includes(plate), `the refusal names ${plate}: ${refusal}`);
+  const rejection = await failure.innerText();
+  assert.match(rejection, /以下车辆未通过验收清单/);
+  for (const plate of plates) assert.ok(rejection.includes(plate), `the rejection names ${plate}: ${rejection}`);
   await screenshot(page, 'acceptance');
 
   // Bulletin: preview, publish, then view and download the published one.

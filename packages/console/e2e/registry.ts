@@ -6,9 +6,9 @@ const plate = '新QR9001';
 const phone = '013900009001';
 
 /**
- * Drives the bureau's vehicles and terminals page: unbinding a vehicle's terminal after the
- * confirmation, then a registration of an already registered plate, which the API refuses and
- * the dialog explains in Chinese.
+ * Drives the bureau's vehicles and terminals page. It unbinds a vehicle's terminal after the
+ * confirmation, then registers an already registered plate, which the API rejects and the dialog
+ * explains in Chinese.
  */
 export async function bureauUnbindsTerminal(server: TestServer, browser: TestBrowser, bureau: string): Promise<void> {
   const unit = await server.call<{ id: number }>(bureau, 'POST', '/api/units', { name: unitName, category: 'other' });
@@ -43,7 +43,7 @@ export async function bureauUnbindsTerminal(server: TestServer, browser: TestBro
   const terminals = await server.call<{ items: { phone: string; vehicleId: number | null }[] }>(bureau, 'GET', '/api/terminals');
   assert.equal(terminals.items.find((terminal) => terminal.phone === phone)?.vehicleId, null, 'the terminal stays registered, unbound');
 
-  // A second vehicle with the same plate: the form accepts the typed plate, and the API refuses it.
+  // A second vehicle with the same plate: the form accepts the typed plate, and the API rejects it.
   await page.locator('[data-test=vehicle-create]').click();
   const dialog = page.locator('[data-test=vehicle-dialog]');
   await dialog.waitFor();
