@@ -1,6 +1,7 @@
 /**
- * Measures decodeFrame + decodeMessage (alone, then with every item's bytes or scaled value read)
- * and encodeMessage of the 92-byte-body 0x0200 frame with twelve additional items that published JT/T 808 codec benchmarks use. Prints one JSON line.
+ * Measures decodeFrame + decodeMessage, alone and then with every item's bytes or scaled value
+ * read, and encodeMessage. The input is the 0x0200 frame that published JT/T 808 codec benchmarks
+ * use: a 92-byte body with twelve additional items. Prints one JSON line.
  * Run: node --import tsx bench/decode.ts [path to peer-benchmark.json]
  */
 import { readFileSync } from 'node:fs';

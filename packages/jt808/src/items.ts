@@ -14,9 +14,9 @@ export interface TruncatedItem {
 const span: { bytes: Buffer; at: number; length: number } = { bytes: Buffer.alloc(0), at: 0, length: 0 };
 
 /**
- * A decoded additional item. Its value bytes become a Buffer view of the body on first read of
- * `raw`: a report carries a dozen items, a view costs about as much as decoding the rest of the
- * location block, and a gateway that stores the raw frame reads none of them.
+ * A decoded additional item. Its value bytes become a Buffer view of the body only on the first
+ * read of `raw`, because a report carries about a dozen items and one view costs about as much as
+ * decoding the rest of the location block. A gateway that stores the raw frame reads none of them.
  */
 class DecodedItem implements AdditionalItem {
   readonly id: number;
@@ -41,8 +41,9 @@ class DecodedItem implements AdditionalItem {
   }
 
   /**
-   * Points `span` at the bytes holding an item's value, without making a view when it is a
-   * decoded item. A shared object rather than a new one per call: it is read at once.
+   * Points `span` at the bytes that contain an item's value, without making a view when it is a
+   * decoded item. `span` is one shared object rather than a new one per call, because every caller
+   * reads it at once.
    */
   static locate(item: AdditionalItem): void {
     if (#body in item && item.#raw === undefined) {

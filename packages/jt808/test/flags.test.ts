@@ -58,7 +58,7 @@ describe('flags and additional items', () => {
     assert.equal(signals.highBeam, false);
   });
 
-  it('names each bit of item 0x25 as the JT/T 808-2019 table does', () => {
+  it('names item 0x25 bits per JT/T 808-2019', () => {
     const names = ['lowBeam', 'highBeam', 'rightTurnSignal', 'leftTurnSignal', 'brake', 'reverse', 'fogLight', 'positionLight',
       'horn', 'airConditioner', 'neutral', 'retarder', 'abs', 'heater', 'clutch'];
     names.forEach((name, bit) => {

@@ -49,7 +49,7 @@ export class TerminalConnection {
   #windowFrames = 0;
   #discarded = 0;
   #closed = false;
-  /** True while the writes of the current tick are held back, so that they leave in one system call. */
+  /** True while the socket is corked for the current tick, so that its writes go out in one system call. */
   #corked = false;
   #onClose: (connection: TerminalConnection, reason: string) => void;
 
