@@ -134,7 +134,7 @@ export async function vehicleRoutes(app: ZodApp, { store, gateway, config }: Api
     schema: {
       tags,
       summary: 'Get the driver signed in on a vehicle',
-      description: 'The newest driver identity report (0x0702) when it is a card insertion, with the registered driver of the vehicle\'s unit who holds the card. A leadership vehicle\'s driver is shown as the user sees its positions: delayed, or live with a stated reason.',
+      description: 'Returns the newest driver identity report (0x0702) if it is a card insertion, with the registered driver of the vehicle\'s unit who owns the card. A leadership vehicle\'s driver follows the same access as its positions: delayed, or live with a stated reason.',
       params: idParams,
       querystring: getQuery,
       response: { 200: currentDriverOutput, ...errorResponses },
