@@ -43,7 +43,7 @@ export async function installerCompletesWorkOrder(server: TestServer, browser: T
   await page.getByText('IMEI 为 15 位数字').waitFor({ state: 'hidden' });
   await screenshot(page, 'work-order-bind');
 
-  // A SIM number copied from another car's terminal: the server rejects it with a Chinese message that says what to do next.
+  // A SIM number copied from another car's terminal: the server rejects it with a Chinese message that names the next step.
   const demoPhone = (await server.call<{ items: { phone: string; vehicleId: number | null }[] }>(bureau, 'GET', '/api/terminals')).items.find((t) => t.vehicleId !== null)!.phone;
   await field(page, 'bind-phone').fill(demoPhone);
   await page.locator('[data-test=bind-submit]').click();
