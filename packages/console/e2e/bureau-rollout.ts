@@ -63,7 +63,7 @@ export async function bureauCreatesBatch(server: TestServer, browser: TestBrowse
   assert.deepEqual(first.scopeRule, firstBatch.scopeRule);
   assert.deepEqual(first.deadlines, firstBatch.deadlines);
 
-  // Another administrator creates batch 2 meanwhile: the page still offers number 2, and the server's refusal reads in Chinese.
+  // Another administrator creates batch 2 meanwhile: the page still offers number 2, and the server's rejection is in Chinese.
   await server.call(bureau, 'POST', '/api/rollout/batches', secondBatch);
   await page.locator('[data-test=batch-create]').click();
   assert.equal(await field(page, 'batch-number').inputValue(), '2');

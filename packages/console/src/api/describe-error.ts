@@ -17,7 +17,7 @@ export interface FieldProblem {
 /** Returns the user's label of a server field path, or undefined when the page has none for it. */
 export type FieldLabeler = (path: string) => string | undefined;
 
-/** Returns the field problems of a validation error; empty for any other error. */
+/** Returns the field problems of a validation error, or an empty list for any other error. */
 export function fieldProblems(error: unknown): FieldProblem[] {
   if (!(error instanceof ApiError) || error.code !== 'GONGCHE_ERR_VALIDATION' || !Array.isArray(error.details)) return [];
   return (error.details as Partial<FieldProblem>[])
@@ -25,7 +25,10 @@ export function fieldProblems(error: unknown): FieldProblem[] {
     .map((d) => ({ path: d.path!, message: d.message ?? '' }));
 }
 
-/** Names the invalid fields in the user's language; a field the page has no label for keeps the server's path and text. */
+/**
+ * Names the invalid fields in the user's language. A field that the page has no label for keeps
+ * the server's path and message.
+ */
 function describeFields(problems: FieldProblem[], labelOf: FieldLabeler): string {
   const { t } = i18n.global;
   return problems.map((p) => {

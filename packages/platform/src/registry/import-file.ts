@@ -169,7 +169,7 @@ export async function readRegistryFile(file: string): Promise<RegistryRow[]> {
   throw invalid(`Unsupported registry file type "${extension || '(none)'}": use .csv or .xlsx`, file);
 }
 
-/** Reads a registration form from the bytes of an uploaded file; `source` names it in errors. */
+/** Reads a registration form from the bytes of an uploaded file. `source` names the file in errors. */
 export async function readRegistryBytes(bytes: Buffer, format: RegistryFileFormat, source: string): Promise<RegistryRow[]> {
   if (format === 'csv') return rowsFromTable(parseCsv(decodeCsv(bytes)), source);
   return rowsFromTable(await readXlsxTable(bytes, source), source);

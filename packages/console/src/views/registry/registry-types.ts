@@ -1,4 +1,4 @@
-/** A terminal as GET /api/terminals returns it; the legacy auth code is write-only and never returned. */
+/** Terminal as GET /api/terminals returns it. The legacy auth code is write-only and never returned. */
 export interface Terminal {
   id: number;
   phone: string;

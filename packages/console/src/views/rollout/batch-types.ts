@@ -2,8 +2,8 @@ import type { Batch, RolloutPhase } from '../../api/types.ts';
 
 /**
  * Types and helpers of the bureau's batch page. The unit categories, leader ranks and the scope
- * rule mirror packages/platform/src/registry/vocabulary.ts and src/rollout/scope.ts; the server
- * validates every batch it stores.
+ * rule mirror packages/platform/src/registry/vocabulary.ts and src/rollout/scope.ts, and the
+ * server validates every batch it stores.
  */
 export const unitCategories = ['discipline_inspection', 'court', 'procuratorate', 'justice', 'public_security', 'other'] as const;
 export type UnitCategory = (typeof unitCategories)[number];
@@ -48,7 +48,7 @@ export interface WorkOrdersCreated {
 /** Unit selection of a scope rule: all units except some categories, only some categories, or none. */
 export type UnitMode = 'exclude' | 'include' | 'none';
 
-/** The batch dialog's fields; a deadline is YYYY-MM-DD, or empty ('' or null once the picker is cleared). */
+/** Fields of the batch dialog. A deadline is YYYY-MM-DD, or empty ('' or null once the picker is cleared). */
 export interface BatchDraft {
   number: number | undefined;
   name: string;
