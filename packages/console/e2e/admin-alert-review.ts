@@ -47,7 +47,7 @@ export async function bureauReviewsAlert(server: TestServer, browser: TestBrowse
   await page.waitForURL('**/alerts');
   await page.locator('[data-test=alert-feed-state]').getByText('实时推送已连接').waitFor({ timeout: 20_000 });
   await driveToHotel(stop);
-  // The rules engine finds the stop after the minimum dwell; on a loaded CI machine that has taken over 30 s.
+  // The rules engine detects the stop after the minimum dwell, which has taken over 30 s on a loaded CI machine.
   await page.locator('.alert-notification').filter({ hasText: `${stop.plate} · ${hotelRule}` }).waitFor({ timeout: 90_000 });
   const row = page.locator('[data-test=alert-table] .alert-row').filter({ hasText: hotelRule }).filter({ hasText: stop.plate });
   await row.waitFor({ timeout: 20_000 });

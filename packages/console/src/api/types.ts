@@ -279,6 +279,6 @@ export interface MapSettings {
 
 export interface ConsoleSettings {
   map: MapSettings;
-  /** Whether this user sees leadership vehicles live only with a stated reason, and its minimum length. */
+  /** Whether this user must state a reason to read leadership vehicles live, and the reason's minimum length. */
   leadership: { reasonRequired: boolean; minReasonLength: number };
 }

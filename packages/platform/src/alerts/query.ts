@@ -16,7 +16,7 @@ export interface AlertFilter {
   from?: number | undefined;
   to?: number | undefined;
   late?: boolean | undefined;
-  /** true: only alerts a rules replay no longer reproduced (withdrawn or flagged); false: only the others. */
+  /** Filter on replay results: true keeps only alerts that a rules replay no longer reproduced (withdrawn or flagged), and false keeps only the others. */
   notReproduced?: boolean | undefined;
 }
 

@@ -64,7 +64,7 @@ export async function alertsWithinPeriod(db: Kysely<Database>, period: { from: n
 /** Reads which of these keys are stored, and whether each is withdrawn or flagged. */
 export async function storedKeys(db: Kysely<Database>, keys: readonly string[]): Promise<Map<string, { withdrawn: boolean; notReproduced: boolean }>> {
   const found = new Map<string, { withdrawn: boolean; notReproduced: boolean }>();
-  // SQLite (3.32 and later) allows at most 32,766 bound parameters per statement, so 500 keys a query stay far below.
+  // SQLite (3.32 and later) allows at most 32,766 bound parameters per statement, so batches of 500 keys stay far below that limit.
   for (let i = 0; i < keys.length; i += 500) {
     const rows = await db.selectFrom('alerts').select(['key', 'withdrawn_at', 'not_reproduced_at']).where('key', 'in', keys.slice(i, i + 500)).execute();
     for (const row of rows) found.set(row.key, { withdrawn: row.withdrawn_at !== null, notReproduced: row.not_reproduced_at !== null });

@@ -109,7 +109,7 @@ function waitForEnd(seconds: number | undefined): Promise<void> {
   });
 }
 
-/** Splits the --phones list; each phone is 1 to 20 digits. */
+/** Splits the --phones list and rejects an empty list or a phone that is not 1 to 20 digits. */
 export function parsePhones(list: string): string[] {
   const phones = list.split(',').map((phone) => phone.trim()).filter((phone) => phone !== '');
   if (phones.length === 0) throw new Error('--phones needs at least one phone, e.g. --phones 013911110001,013911110002');

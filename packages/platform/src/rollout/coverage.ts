@@ -23,7 +23,7 @@ export interface CoverageRow {
   awaitingPosition: number;
   /** Vehicles to equip without a bound terminal. */
   noTerminal: number;
-  /** installed / shouldEquip, 0..1; null when the unit has no vehicle to equip. */
+  /** Coverage rate installed / shouldEquip from 0 to 1, or null when the unit has no vehicle to equip. */
   rate: number | null;
 }
 

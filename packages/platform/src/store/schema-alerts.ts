@@ -53,7 +53,7 @@ export interface AlertTable {
    * an evaluation reproduces it.
    */
   withdrawn_at: number | null;
-  /** Set when a rules replay with the settings of its time no longer reproduced the alert; null while it is supported. */
+  /** Time when a rules replay with the then-current settings no longer reproduced the alert, or null while the alert is reproduced. */
   not_reproduced_at: number | null;
   /** JSON object of that replay: reason, settings revision and period (src/alerts/withdrawal.ts). */
   not_reproduced: string | null;

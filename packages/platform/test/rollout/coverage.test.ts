@@ -95,7 +95,7 @@ test('coverage counts bound terminals with a valid position', async () => {
   const otherRow = coverage.rows.find((r) => r.unitId === other.id);
   assert.deepEqual(otherRow && { shouldEquip: otherRow.shouldEquip, installed: otherRow.installed, rate: otherRow.rate }, { shouldEquip: 1, installed: 0, rate: 0 });
 
-  // A unit operator sees its own unit only.
+  // A unit operator receives only its own unit.
   const scoped = expectStatus<{ rows: CoverageRow[] }>(await call(h, operator, 'GET', '/api/rollout/coverage'), 200);
   assert.deepEqual(scoped.rows.map((r) => r.unitId), [unit.id]);
   const secrecyCoverage = await call(h, secrecy, 'GET', '/api/rollout/coverage');

@@ -18,7 +18,7 @@ export const alertPage = ref({ page: 1, size: 20 });
 
 /**
  * Builds the query of GET /api/alerts and /api/alerts/counts. `withoutState` requests every state,
- * withdrawn included, for the counts by state; with no state chosen the list leaves withdrawn
+ * withdrawn included, for the counts by state. With no state chosen, the list leaves withdrawn
  * alerts out, as the server does.
  */
 export function alertQuery(filters: AlertFilters, withoutState = false): Record<string, string | number | undefined> {

@@ -3,7 +3,10 @@ import type { PlaceShape } from '../../map/place-shapes.ts';
 
 /** Response shapes of the alert API (GET /api/alerts, /api/alerts/:id and the review steps). */
 
-/** Review states, and withdrawn: a pending alert that a rules replay no longer reproduced. The list shows withdrawn alerts only when asked. */
+/**
+ * Review states, plus withdrawn for a pending alert that a rules replay no longer reproduced.
+ * The list shows withdrawn alerts only when the state filter requests them.
+ */
 export const alertStates = ['pending', 'explained', 'confirmed', 'dismissed', 'rectified', 'withdrawn'] as const;
 export type AlertState = (typeof alertStates)[number];
 export const severities = ['low', 'medium', 'high'] as const;

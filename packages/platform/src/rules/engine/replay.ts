@@ -30,7 +30,10 @@ export interface ReplayOptions {
   vehicleId?: number | undefined;
   detectors: readonly Detector<unknown, unknown>[];
   logger: Logger;
-  /** Store the alerts (merged by key), withdraw or flag those not found again, and replace the range's trips; false only reports them. */
+  /**
+   * Whether to store the alerts (merged by key), withdraw or flag those not found again, and
+   * replace the range's trips. When false, the replay only reports them.
+   */
   save: boolean;
   /** The audit log's actor for withdrawals, flags and reinstatements. Default: the platform itself. */
   actor?: AuditActor;
@@ -63,7 +66,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export interface ReplayResult {
   /** Vehicles with positions in the period. */
   vehicles: number;
-  /** Positions in the period; the context before and after it is not counted. */
+  /** Number of positions in the period, not counting the context read before and after it. */
   positions: number;
   /** Trips that start in the period. */
   trips: number;

@@ -8,7 +8,10 @@ import { checkCategoryKeys, mergeDetectorSettings } from './tables.ts';
 const detectorEntry = z.strictObject({
   /** Whether the detector applies; unset inherits, and a detector no layer mentions applies. */
   enabled: z.boolean().optional(),
-  /** A partial override of the detector's settings, merged key by key over the layers below; category tables merge per category (src/rules/templates/tables.ts). */
+  /**
+   * Partial override of the detector's settings, merged key by key over the layers below.
+   * Category tables merge per category (src/rules/templates/tables.ts).
+   */
   settings: z.record(z.string(), z.unknown()).optional(),
 });
 

@@ -5,7 +5,7 @@ import type { TemplateSet } from './resolve.ts';
 /**
  * Returns a short digest (12 hex digits of SHA-256) of the rule settings, every template and every
  * vehicle's own template and overrides. Two evaluations with the same revision used the same
- * settings; places, trip orders and the calendar are not part of it.
+ * settings. Places, trip orders and the calendar are not part of the digest.
  */
 export function settingsRevision(settings: RuleSettings, templates: TemplateSet): string {
   const canonical = JSON.stringify({

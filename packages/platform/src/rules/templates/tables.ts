@@ -49,8 +49,8 @@ function mergeTable(below: Table, layer: Table): Table {
 
 /**
  * Merges one layer's partial settings of a detector over the settings inherited from the layers
- * below (undefined: none yet). Category tables start from the detector's default table and merge
- * entry by entry; every other setting is replaced whole. A malformed table (not an object) is
+ * below (undefined when there are none yet). Category tables start from the detector's default
+ * table and merge entry by entry, but every other setting is replaced whole. A malformed table (not an object) is
  * passed through for the detector's schema to reject.
  */
 export function mergeDetectorSettings(detector: Detector<unknown, unknown>, below: Table | undefined, layer: Table): Table {
