@@ -45,7 +45,7 @@ describe('terminal unbinding', () => {
     assert.equal(terminal.json().phone, '013800001001');
   });
 
-  test('unbinding writes an audit entry naming the vehicle', async () => {
+  test('audit entry names the vehicle', async () => {
     const fleet = await insertFleetVehicle(h.store.db, '喀什地区财政局', '新QA1002', '013800001002');
     assert.equal((await patch(`/api/terminals/${fleet.terminalId}`, { vehicleId: null })).statusCode, 200);
 
@@ -56,7 +56,7 @@ describe('terminal unbinding', () => {
     assert.equal(details[0]!.vehicleId, null);
   });
 
-  test('binding to a vehicle with a terminal is a conflict', async () => {
+  test('binding to equipped vehicle conflicts', async () => {
     const first = await insertFleetVehicle(h.store.db, '喀什地区财政局', '新QA1003', '013800001003');
     const second = await insertFleetVehicle(h.store.db, '喀什地区财政局', '新QA1004', '013800001004');
     const response = await patch(`/api/terminals/${second.terminalId}`, { vehicleId: first.vehicleId });
@@ -79,7 +79,7 @@ describe('terminal unbinding', () => {
     assert.equal('previousVehicleId' in detail!, false);
   });
 
-  test('unit_operator may not unbind a terminal of its unit', async () => {
+  test('unit_operator cannot unbind own terminal', async () => {
     const fleet = await insertFleetVehicle(h.store.db, '喀什地区审计局', '新QA1006', '013800001006');
     const operator = await h.loginAs('unit_operator', { unitId: fleet.unitId });
     const response = await patch(`/api/terminals/${fleet.terminalId}`, { vehicleId: null }, operator);
@@ -94,7 +94,7 @@ describe('terminal unbinding', () => {
 const header = '单位名称,品牌型号,车牌号,车辆类型,使用性质,备注,终端手机号';
 
 describe('POST /api/registry/import', () => {
-  test('bad row is reported with its row number', async () => {
+  test('bad row reported with row number', async () => {
     const before = await vehicleCount();
     const csv = [header, '喀什地区统计局,丰田 凯美瑞,新QB2001,轿车,一般公务用车,,013800002001', '喀什地区统计局,别克 GL8,新QB20,商务车,一般公务用车,,013800002002'].join('\n');
     const response = await post('/api/registry/import', { format: 'csv', contentBase64: base64(csv), fileName: '统计局.csv' });

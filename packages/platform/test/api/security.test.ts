@@ -96,7 +96,7 @@ describe('security administration API', () => {
     assert.doesNotMatch(response.body, /wrapped|encKey|macKey/);
   });
 
-  test('rotation makes a new active key and old data stays readable', async () => {
+  test('rotation activates new key, keeps old data', async () => {
     const bureau = await h.loginAs('bureau_admin');
     const fleet = await insertFleetVehicle(h.store.db, '喀什地区密钥轮换测试单位', '新Q70001', '013970000001');
     const deviceTime = Date.parse('2024-06-01T08:00:00Z');

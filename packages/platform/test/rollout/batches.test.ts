@@ -29,7 +29,7 @@ before(async () => {
 after(async () => h.close());
 
 describe('POST /api/rollout/batches', () => {
-  test('taken batch number is rejected with the number', async () => {
+  test('taken batch number rejected', async () => {
     const response = await call(h, bureau, 'POST', '/api/rollout/batches', { ...batchBodies.second, name: '第二批（重复）' });
     assert.equal(response.statusCode, 409);
     assert.equal(errorCode(response), 'GONGCHE_ERR_BATCH_EXISTS');
