@@ -1,4 +1,4 @@
-/** English messages of the vehicles and terminals page; the same keys as zh-CN/registry.ts. */
+/** English messages of the vehicles and terminals page, with the same keys as zh-CN/registry.ts. */
 export default {
   menu: { registry: 'Vehicles and terminals' },
   registry: {

@@ -1,7 +1,7 @@
 /**
  * Simplified Chinese messages of the vehicles and terminals page (units, vehicles, terminals and
- * the registration form import). Merged into the console's messages in ../index.ts;
- * en/registry.ts has the same keys.
+ * the registration form import). Merged into the console's messages in ../index.ts,
+ * and en/registry.ts has the same keys.
  */
 export default {
   menu: { registry: '车辆与终端' },

@@ -1,7 +1,7 @@
 /**
  * Simplified Chinese messages of the bureau's rollout pages: installation batches, reply letters
- * and work order creation. Merged into the console's messages in ../index.ts;
- * en/rollout-admin.ts has the same keys.
+ * and work order creation. Merged into the console's messages in ../index.ts,
+ * and en/rollout-admin.ts has the same keys.
  */
 export default {
   menu: { batches: '安装批次', workOrder: '工单详情' },
