@@ -10,6 +10,8 @@ export type RegistryRecord = 'vehicle' | 'terminal' | 'unit';
  * uniqueness conflict with the generic GONGCHE_ERR_CONFLICT and an English message, so this
  * function names the conflict from the record and the conflicting value. The value is a plate, a
  * terminal phone, a vehicle id (the vehicle already has a terminal) or a unit name.
+ * NOTE: this reads the conflict from the value's type. A distinct code per conflict from the
+ * registry routes would remove that guess, as the rollout routes already do.
  */
 export function describeRegistryError(error: unknown, record: RegistryRecord, labelOf?: FieldLabeler): string {
   const { t } = i18n.global;
