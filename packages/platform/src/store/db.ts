@@ -17,6 +17,7 @@ import { ruleFacts } from './migrations/009-rule-facts.ts';
 import { alerts } from './migrations/010-alerts.ts';
 import { ruleEngine } from './migrations/011-rule-engine.ts';
 import { alertWithdrawal } from './migrations/012-alert-withdrawal.ts';
+import { dedupeIndexOrder } from './migrations/013-dedupe-index-order.ts';
 
 /** An open store: the Kysely query builder and, for the ingest hot path, the raw SQLite handle. */
 export interface Store {
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '010-alerts': alerts,
   '011-rule-engine': ruleEngine,
   '012-alert-withdrawal': alertWithdrawal,
+  '013-dedupe-index-order': dedupeIndexOrder,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
