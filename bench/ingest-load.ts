@@ -3,7 +3,7 @@
 import net from 'node:net';
 import { FrameDecoder, encodeMessage, type Position } from '@gongche/jt808';
 
-const [port, terminals, ratePerSecond, seconds] = process.argv.slice(2).map(Number) as [number, number, number, number];
+const [port, terminals, ratePerSecond, seconds, warmupSeconds] = process.argv.slice(2).map(Number) as [number, number, number, number, number];
 const phone = (i: number) => `0139${String(i).padStart(8, '0')}`;
 
 function report(i: number, n: number, base: number): Position {
@@ -19,7 +19,10 @@ function report(i: number, n: number, base: number): Position {
 }
 
 interface Client { socket: net.Socket; sent: Map<number, number>; serial: number; n: number; frames: Buffer[] }
+// Reports sent during the warm-up count as acknowledged, but their latencies are kept apart.
 const latencies: number[] = [];
+const warmupLatencies: number[] = [];
+let measuredFrom = Number.POSITIVE_INFINITY;
 let acked = 0;
 let failed = 0;
 
@@ -41,7 +44,9 @@ async function connect(i: number): Promise<Client> {
       const at = client.sent.get(replySerial);
       if (at === undefined) continue;
       client.sent.delete(replySerial);
-      if (result === 0) { acked++; latencies.push(now - at); } else failed++;
+      if (result !== 0) { failed++; continue; }
+      acked++;
+      (at >= measuredFrom ? latencies : warmupLatencies).push(now - at);
     }
   });
   socket.write(encodeMessage({ edition: '2013', phone: phone(i), serial: 1 }, { messageId: 0x0102, body: { authCode: `bench-${i}` } }));
@@ -49,7 +54,8 @@ async function connect(i: number): Promise<Client> {
   return client;
 }
 
-const perTerminal = Math.ceil((ratePerSecond * seconds) / terminals);
+const totalSeconds = warmupSeconds + seconds;
+const perTerminal = Math.ceil((ratePerSecond * totalSeconds) / terminals);
 const base = Date.parse('2026-12-01T00:00:00Z');
 const clients: Client[] = [];
 for (let i = 0; i < terminals; i++) clients.push(await connect(i));
@@ -60,6 +66,7 @@ for (const [i, c] of clients.entries()) {
 const tickMs = 5;
 let next = 0;
 const started = performance.now();
+measuredFrom = started + warmupSeconds * 1000;
 await new Promise<void>((resolve) => {
   const timer = setInterval(() => {
     // Catch up to the target from the wall clock, so timer lag does not lower the offered load.
@@ -73,13 +80,15 @@ await new Promise<void>((resolve) => {
       c.sent.set(serial, performance.now());
       c.socket.write(c.frames[c.n++]!);
     }
-    if (performance.now() - started >= seconds * 1000) { clearInterval(timer); resolve(); }
+    if (performance.now() - started >= totalSeconds * 1000) { clearInterval(timer); resolve(); }
   }, tickMs);
 });
 await new Promise((r) => setTimeout(r, 1000));
 const elapsed = (performance.now() - started) / 1000 - 1;
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 latencies.sort((a, b) => a - b);
-const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+warmupLatencies.sort((a, b) => a - b);
+const pct = (p: number) => percentile(latencies, p);
 const sent = clients.reduce((s, c) => s + c.n, 0);
-process.stdout.write(JSON.stringify({ sent, acked, failed, unanswered: sent - acked - failed, seconds: +elapsed.toFixed(2), ackedPerSecond: Math.round(acked / elapsed), p50Ms: +pct(50).toFixed(2), p99Ms: +pct(99).toFixed(2), maxMs: +(latencies.at(-1) ?? NaN).toFixed(2) }) + '\n');
+process.stdout.write(JSON.stringify({ sent, acked, failed, unanswered: sent - acked - failed, seconds: +elapsed.toFixed(2), ackedPerSecond: Math.round(acked / elapsed), p50Ms: +pct(50).toFixed(2), p99Ms: +pct(99).toFixed(2), maxMs: +(latencies.at(-1) ?? NaN).toFixed(2), warmupSeconds, warmupP99Ms: +percentile(warmupLatencies, 99).toFixed(2), warmupMaxMs: +(warmupLatencies.at(-1) ?? NaN).toFixed(2), wholeRunP99Ms: +percentile([...latencies, ...warmupLatencies].sort((a, b) => a - b), 99).toFixed(2) }) + '\n');
 for (const c of clients) c.socket.destroy();

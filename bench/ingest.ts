@@ -2,7 +2,9 @@
 // terminals over loopback TCP in a child process; prints throughput and acknowledgement latency.
 // Usage: node --import tsx bench/ingest.ts [terminals=200] [reports/s=20000] [seconds=15] [FULL|NORMAL]
 // BENCH_ALGORITHM=aes-256-gcm seals with AES-256-GCM instead of SM4. BENCH_COMMIT_MS overrides
-// the commit interval. BENCH_DETAIL=1 also prints the server-side histograms.
+// the commit interval. BENCH_DETAIL=1 also prints the server-side histograms. The terminals send
+// at the full rate for BENCH_WARMUP_S seconds (default 3) before the measured seconds. The output
+// gives the warm-up's latencies apart (warmupP99Ms) and together with the rest (wholeRunP99Ms).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +20,7 @@ import { startGateway } from '../packages/platform/src/gateway/server.ts';
 
 const [terminals = 200, rate = 20000, seconds = 15] = process.argv.slice(2, 5).map(Number);
 const sync = (process.argv[5] ?? 'FULL') === 'NORMAL' ? 'NORMAL' : 'FULL';
+const warmup = Number(process.env.BENCH_WARMUP_S ?? 3);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongche-bench-'));
 const store = await openStore({ file: path.join(dir, 'gongche.db'), synchronous: sync });
 attachKeyring(store, parseMasterKey(randomBytes(32).toString('hex'), 'bench'), { ...defaultEncryptionSettings, algorithm: process.env.BENCH_ALGORITHM === 'aes-256-gcm' ? 'aes-256-gcm' : 'sm4-ctr-hmac-sm3' });
@@ -34,7 +37,7 @@ if (process.env.BENCH_COMMIT_MS) config.ingest.commitIntervalMs = Number(process
 const gateway = await startGateway({ store, config, logger: createLogger({ level: 'warn' }) });
 
 const load = fileURLToPath(new URL('./ingest-load.ts', import.meta.url));
-const child = spawn(process.execPath, ['--import', 'tsx', load, String(gateway.port), String(terminals), String(rate), String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['--import', 'tsx', load, String(gateway.port), String(terminals), String(rate), String(seconds), String(warmup)], { stdio: ['ignore', 'pipe', 'inherit'] });
 let output = '';
 child.stdout.on('data', (d) => (output += d));
 await new Promise((resolve) => child.on('exit', resolve));
