@@ -85,6 +85,8 @@ export async function seedDemoFleet(db: Kysely<Database>, logger: Logger): Promi
   return counts;
 }
 
+const unitConflictCodes = new Set(['GONGCHE_ERR_UNIT_NAME_TAKEN', 'GONGCHE_ERR_ORGANISATION_CODE_TAKEN']);
+
 /** Creates one unit without its supervisor link; returns null when it conflicts with a unit already stored. */
 async function addUnit(db: Kysely<Database>, unit: DemoUnit, logger: Logger): Promise<number | null> {
   const { vehicles: _vehicles, supervisingUnit: _supervisor, ...fields } = unit;
@@ -92,7 +94,7 @@ async function addUnit(db: Kysely<Database>, unit: DemoUnit, logger: Logger): Pr
     const created = await createUnit(db, unitInput.parse(fields));
     return created.id;
   } catch (error) {
-    if (!(error instanceof AppError) || error.code !== 'GONGCHE_ERR_CONFLICT') throw error;
+    if (!(error instanceof AppError) || !unitConflictCodes.has(error.code)) throw error;
     logger.warn({ err: error, unit: unit.name }, 'demo unit skipped: conflicts with a stored unit');
     return null;
   }

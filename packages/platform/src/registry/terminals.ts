@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, TerminalTable } from '../store/schema.ts';
-import { conflict, notFound } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import { isUniqueViolation } from '../store/sqlite-errors.ts';
 import type { TerminalInput } from './schemas.ts';
 import { phoneKey } from './phone.ts';
@@ -63,14 +63,26 @@ async function assertVehicle(db: Kysely<Database>, vehicleId: number | null | un
   if (!found) throw notFound('Vehicle', vehicleId);
 }
 
-/** Names which uniqueness rule an insert or update broke: the phone, or the vehicle's one terminal. */
+/**
+ * Names which uniqueness rule an insert or update broke: the phone (GONGCHE_ERR_PHONE_TAKEN, with
+ * the phone as value) or the vehicle's one terminal (GONGCHE_ERR_VEHICLE_HAS_TERMINAL, with the
+ * bound terminal's phone as value, as work orders report it).
+ */
 async function uniqueConflict(db: Kysely<Database>, input: Partial<TerminalInput>, selfId?: number) {
   if (input.phone !== undefined) {
-    const holder = await db.selectFrom('terminals').select('id').where('phone_key', '=', phoneKey(input.phone)).executeTakeFirst();
-    if (holder && holder.id !== selfId) return conflict(`Terminal phone ${input.phone} is already registered as terminal ${holder.id}`, input.phone);
+    const holder = await db.selectFrom('terminals').select(['id', 'vehicle_id']).where('phone_key', '=', phoneKey(input.phone)).executeTakeFirst();
+    if (holder && holder.id !== selfId) {
+      return new AppError('GONGCHE_ERR_PHONE_TAKEN', 409, `Terminal phone ${input.phone} is already registered as terminal ${holder.id}; check the number, or edit that terminal`, {
+        value: input.phone,
+        details: { terminalId: holder.id, vehicleId: holder.vehicle_id },
+      });
+    }
   }
-  const bound = input.vehicleId == null ? undefined : await db.selectFrom('terminals').select('id').where('vehicle_id', '=', input.vehicleId).executeTakeFirst();
-  return conflict(`Vehicle ${input.vehicleId} already has terminal ${bound?.id}; unbind that terminal first (PATCH it with vehicleId null)`, input.vehicleId);
+  const bound = input.vehicleId == null ? undefined : await db.selectFrom('terminals').select(['id', 'phone']).where('vehicle_id', '=', input.vehicleId).executeTakeFirst();
+  return new AppError('GONGCHE_ERR_VEHICLE_HAS_TERMINAL', 409, `Vehicle ${input.vehicleId} already has terminal ${bound?.phone} (id ${bound?.id}); unbind that terminal first (PATCH it with vehicleId null)`, {
+    value: bound?.phone ?? null,
+    details: { terminalId: bound?.id ?? null, vehicleId: input.vehicleId ?? null },
+  });
 }
 
 export async function createTerminal(db: Kysely<Database>, input: TerminalInput): Promise<Terminal> {

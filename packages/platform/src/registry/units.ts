@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, UnitTable } from '../store/schema.ts';
-import { conflict, invalid, notFound } from '../errors.ts';
+import { AppError, invalid, notFound } from '../errors.ts';
 import { isUniqueViolation } from '../store/sqlite-errors.ts';
 import type { UnitInput } from './schemas.ts';
 
@@ -63,6 +63,25 @@ async function assertSupervisor(db: Kysely<Database>, supervisingUnitId: number 
   if (!found) throw notFound('Supervising unit', supervisingUnitId);
 }
 
+/**
+ * Names which unique column an insert or update broke: the unit name (GONGCHE_ERR_UNIT_NAME_TAKEN)
+ * or the organisation code (GONGCHE_ERR_ORGANISATION_CODE_TAKEN), with the value and the unit that has it.
+ */
+async function unitConflict(db: Kysely<Database>, input: Partial<UnitInput>, selfId?: number): Promise<AppError> {
+  if (input.name !== undefined) {
+    const holder = await db.selectFrom('units').select('id').where('name', '=', input.name).executeTakeFirst();
+    if (holder && holder.id !== selfId) {
+      return new AppError('GONGCHE_ERR_UNIT_NAME_TAKEN', 409, `A unit named ${input.name} already exists (unit ${holder.id}); unit names are unique`, { value: input.name, details: { unitId: holder.id } });
+    }
+  }
+  const code = input.organisationCode ?? null;
+  const holder = code === null ? undefined : await db.selectFrom('units').select(['id', 'name']).where('organisation_code', '=', code).executeTakeFirst();
+  return new AppError('GONGCHE_ERR_ORGANISATION_CODE_TAKEN', 409, `Organisation code ${code} is already recorded for unit ${holder?.name ?? '?'} (${holder?.id ?? '?'}); check the code`, {
+    value: code,
+    details: { unitId: holder?.id ?? null },
+  });
+}
+
 export async function createUnit(db: Kysely<Database>, input: UnitInput): Promise<Unit> {
   await assertSupervisor(db, input.supervisingUnitId);
   const now = Date.now();
@@ -74,7 +93,7 @@ export async function createUnit(db: Kysely<Database>, input: UnitInput): Promis
       .executeTakeFirstOrThrow();
     return toUnit(row);
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict(`A unit with this name or organisation code already exists: ${input.name}`, input.name);
+    if (isUniqueViolation(error)) throw await unitConflict(db, input);
     throw error;
   }
 }
@@ -91,7 +110,7 @@ export async function updateUnit(db: Kysely<Database>, id: number, input: Partia
     if (!row) throw notFound('Unit', id);
     return toUnit(row);
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict(`A unit with this name or organisation code already exists: ${input.name ?? input.organisationCode}`, input.name);
+    if (isUniqueViolation(error)) throw await unitConflict(db, input, id);
     throw error;
   }
 }

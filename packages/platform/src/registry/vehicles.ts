@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, VehicleTable } from '../store/schema.ts';
-import { conflict, notFound } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import { isUniqueViolation } from '../store/sqlite-errors.ts';
 import type { VehicleInput } from './schemas.ts';
 
@@ -53,6 +53,10 @@ async function assertUnit(db: Kysely<Database>, unitId: number | undefined) {
   if (!found) throw notFound('Unit', unitId);
 }
 
+/** The plate column is unique across units, so a clash names the plate. */
+const plateTaken = (plate: string | undefined) =>
+  new AppError('GONGCHE_ERR_PLATE_TAKEN', 409, `Plate ${plate} is already registered; a plate is unique across units`, { value: plate });
+
 export async function createVehicle(db: Kysely<Database>, input: VehicleInput): Promise<Vehicle> {
   await assertUnit(db, input.unitId);
   const now = Date.now();
@@ -64,7 +68,7 @@ export async function createVehicle(db: Kysely<Database>, input: VehicleInput): 
       .executeTakeFirstOrThrow();
     return toVehicle(row);
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict(`Plate ${input.plate} is already registered; a plate is unique across units`, input.plate);
+    if (isUniqueViolation(error)) throw plateTaken(input.plate);
     throw error;
   }
 }
@@ -81,7 +85,7 @@ export async function updateVehicle(db: Kysely<Database>, id: number, input: Par
     if (!row) throw notFound('Vehicle', id);
     return toVehicle(row);
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict(`Plate ${input.plate} is already registered; a plate is unique across units`, input.plate);
+    if (isUniqueViolation(error)) throw plateTaken(input.plate);
     throw error;
   }
 }

@@ -61,7 +61,8 @@ describe('terminal unbinding', () => {
     const second = await insertFleetVehicle(h.store.db, '喀什地区财政局', '新QA1004', '013800001004');
     const response = await patch(`/api/terminals/${second.terminalId}`, { vehicleId: first.vehicleId });
     assert.equal(response.statusCode, 409);
-    assert.equal(errorCode(response), 'GONGCHE_ERR_CONFLICT');
+    assert.equal(errorCode(response), 'GONGCHE_ERR_VEHICLE_HAS_TERMINAL');
+    assert.equal(response.json().error.value, '013800001003', 'the value is the bound terminal\'s phone');
 
     assert.equal((await patch(`/api/terminals/${first.terminalId}`, { vehicleId: null })).statusCode, 200);
     const rebound = await patch(`/api/terminals/${second.terminalId}`, { vehicleId: first.vehicleId });

@@ -51,6 +51,28 @@ describe('units', () => {
     assert.ok(paths.includes('body.category'));
   });
 
+  test('duplicate name names the unit', async () => {
+    const first = (await post('/api/units', { name: '喀什地区审计局' })).json().id;
+    const again = await post('/api/units', { name: '喀什地区审计局' });
+    assert.equal(again.statusCode, 409);
+    assert.equal(errorCode(again), 'GONGCHE_ERR_UNIT_NAME_TAKEN');
+    assert.equal(again.json().error.value, '喀什地区审计局');
+    assert.match(again.json().error.message, new RegExp(`unit ${first}\\b`));
+  });
+
+  test('duplicate organisation code on update', async () => {
+    const holder = (await post('/api/units', { name: '喀什地区水利局', organisationCode: '11653100000073138G' })).json().id;
+    const other = (await post('/api/units', { name: '喀什地区林草局' })).json().id;
+    const clash = await patch(`/api/units/${other}`, { organisationCode: '11653100000073138G' });
+    assert.equal(clash.statusCode, 409);
+    assert.equal(errorCode(clash), 'GONGCHE_ERR_ORGANISATION_CODE_TAKEN');
+    assert.equal(clash.json().error.value, '11653100000073138G');
+    assert.match(clash.json().error.message, /喀什地区水利局/);
+    assert.match(clash.json().error.message, new RegExp(`\\(${holder}\\)`));
+    const renamed = await patch(`/api/units/${holder}`, { name: '喀什地区水利局', organisationCode: '11653100000073138G' });
+    assert.equal(renamed.statusCode, 200, 'a unit keeps its own name and code');
+  });
+
   test('unknown unit id returns 404', async () => {
     const response = await get('/api/units/99999');
     assert.equal(response.statusCode, 404);
@@ -87,7 +109,8 @@ describe('vehicles', () => {
     assert.equal(first.statusCode, 201);
     const second = await post('/api/vehicles', { unitId: b, plate: '新q 12345' });
     assert.equal(second.statusCode, 409);
-    assert.equal(errorCode(second), 'GONGCHE_ERR_CONFLICT');
+    assert.equal(errorCode(second), 'GONGCHE_ERR_PLATE_TAKEN');
+    assert.equal(second.json().error.value, '新Q12345');
   });
 
   test('rejects an unknown unit with 404 and a bad plate with 400', async () => {
@@ -178,6 +201,8 @@ describe('terminals', () => {
     await post('/api/terminals', { phone: '13912348888' });
     const again = await post('/api/terminals', { phone: '013912348888' });
     assert.equal(again.statusCode, 409);
+    assert.equal(errorCode(again), 'GONGCHE_ERR_PHONE_TAKEN');
+    assert.equal(again.json().error.value, '013912348888');
   });
 
   test('rejects a phone with letters, naming the field', async () => {

@@ -40,8 +40,9 @@ export default {
     errors: {
       plateTaken: 'Plate {value} is already registered (plates are unique across the prefecture). Check the plate, or find the vehicle in the list',
       phoneTaken: 'Terminal phone {value} is already registered to another terminal. Check the number, or edit the existing terminal on the Terminals tab',
-      vehicleHasTerminal: 'This vehicle already has a terminal. Unbind it before binding another',
-      unitTaken: 'Unit "{value}" already exists (unit names and credit codes are unique)',
+      vehicleHasTerminal: 'This vehicle already has a terminal (phone {value}). Unbind it before binding another',
+      unitTaken: 'Unit "{value}" already exists (unit names are unique). Find it in the list',
+      organisationCodeTaken: 'Unified social credit code {value} is already recorded for another unit. Check the code',
     },
   },
 } as const;

@@ -44,8 +44,9 @@ export default {
     errors: {
       plateTaken: '车牌号 {value} 已登记（车牌号在全地区唯一），请核对车牌号，或在列表中查找该车辆',
       phoneTaken: '终端手机号 {value} 已登记为其他终端，请核对号码，或在“终端”页签中编辑已有终端',
-      vehicleHasTerminal: '该车辆已绑定终端，请先解绑原终端再绑定新终端',
-      unitTaken: '单位“{value}”已存在（单位名称和统一社会信用代码不能重复）',
+      vehicleHasTerminal: '该车辆已绑定终端（手机号 {value}），请先解绑原终端再绑定新终端',
+      unitTaken: '单位“{value}”已存在（单位名称不能重复），请在列表中查找该单位',
+      organisationCodeTaken: '统一社会信用代码 {value} 已登记在其他单位名下，请核对代码',
     },
   },
 } as const;

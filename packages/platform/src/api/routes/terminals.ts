@@ -41,6 +41,8 @@ async function assertVehicleBindable(store: Store, request: FastifyRequest, vehi
  * Only roles that see every unit see unbound terminals. Auth codes are never returned, because
  * toTerminal leaves them out and the response schema strips unknown keys.
  */
+const uniqueness = 'A phone registered to another terminal is rejected with 409 GONGCHE_ERR_PHONE_TAKEN, and a vehicle that already has a terminal with 409 GONGCHE_ERR_VEHICLE_HAS_TERMINAL (value: that terminal\'s phone).';
+
 export async function terminalRoutes(app: ZodApp, { store, gateway }: ApiOptions): Promise<void> {
   const { db } = store;
   const tags = ['registry'];
@@ -71,7 +73,7 @@ export async function terminalRoutes(app: ZodApp, { store, gateway }: ApiOptions
     schema: {
       tags,
       summary: 'Register a terminal',
-      description: 'legacyAuthCode is write-only: it is stored for migration from a previous platform and never returned.',
+      description: `legacyAuthCode is write-only: it is stored for migration from a previous platform and never returned. ${uniqueness}`,
       body: terminalInput,
       response: { 201: terminalOutput, ...errorResponses },
     },
@@ -86,7 +88,7 @@ export async function terminalRoutes(app: ZodApp, { store, gateway }: ApiOptions
   });
 
   app.patch('/api/terminals/:id', {
-    schema: { tags, summary: 'Change a terminal', params: idParams, body: terminalPatch, response: { 200: terminalOutput, ...errorResponses } },
+    schema: { tags, summary: 'Change a terminal', description: uniqueness, params: idParams, body: terminalPatch, response: { 200: terminalOutput, ...errorResponses } },
   }, async (request) => {
     const user = currentUser(request);
     assertCapability(user, 'terminals.write');

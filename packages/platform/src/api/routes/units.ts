@@ -16,6 +16,8 @@ function redactUnit(user: User, unit: Unit): Unit {
 }
 
 /** Units of the registry: reads within the user's unit scope, writes for bureau_admin and sys_admin. */
+const uniqueness = 'Unit names and organisation codes are unique: a clash is rejected with 409 GONGCHE_ERR_UNIT_NAME_TAKEN or GONGCHE_ERR_ORGANISATION_CODE_TAKEN, with the value and the unit that has it.';
+
 export async function unitRoutes(app: ZodApp, { store }: ApiOptions): Promise<void> {
   const { db } = store;
   const tags = ['registry'];
@@ -41,7 +43,7 @@ export async function unitRoutes(app: ZodApp, { store }: ApiOptions): Promise<vo
   });
 
   app.post('/api/units', {
-    schema: { tags, summary: 'Create a unit', body: unitInput, response: { 201: unitOutput, ...errorResponses } },
+    schema: { tags, summary: 'Create a unit', description: uniqueness, body: unitInput, response: { 201: unitOutput, ...errorResponses } },
   }, async (request, reply) => {
     const user = currentUser(request);
     assertCapability(user, 'units.write');
@@ -52,7 +54,7 @@ export async function unitRoutes(app: ZodApp, { store }: ApiOptions): Promise<vo
   });
 
   app.patch('/api/units/:id', {
-    schema: { tags, summary: 'Change a unit', params: idParams, body: unitPatch, response: { 200: unitOutput, ...errorResponses } },
+    schema: { tags, summary: 'Change a unit', description: uniqueness, params: idParams, body: unitPatch, response: { 200: unitOutput, ...errorResponses } },
   }, async (request) => {
     const user = currentUser(request);
     assertCapability(user, 'units.write');

@@ -152,7 +152,7 @@ export async function vehicleRoutes(app: ZodApp, { store, gateway, config }: Api
   });
 
   app.post('/api/vehicles', {
-    schema: { tags, summary: 'Register a vehicle', description: 'A plate is unique across all units (409 otherwise).', body: vehicleInput, response: { 201: vehicleOutput, ...errorResponses } },
+    schema: { tags, summary: 'Register a vehicle', description: 'A plate is unique across all units (409 GONGCHE_ERR_PLATE_TAKEN otherwise, with the plate as value).', body: vehicleInput, response: { 201: vehicleOutput, ...errorResponses } },
   }, async (request, reply) => {
     const user = currentUser(request);
     assertCapability(user, 'vehicles.write');
@@ -163,7 +163,7 @@ export async function vehicleRoutes(app: ZodApp, { store, gateway, config }: Api
   });
 
   app.patch('/api/vehicles/:id', {
-    schema: { tags, summary: 'Change a vehicle', params: idParams, body: vehiclePatch, response: { 200: vehicleOutput, ...errorResponses } },
+    schema: { tags, summary: 'Change a vehicle', description: 'A plate taken by another vehicle is rejected with 409 GONGCHE_ERR_PLATE_TAKEN.', params: idParams, body: vehiclePatch, response: { 200: vehicleOutput, ...errorResponses } },
   }, async (request) => {
     const user = currentUser(request);
     assertCapability(user, 'vehicles.write');
