@@ -33,10 +33,11 @@ export async function periodAlarms(store: Store, from: number, to: number) {
 }
 
 /**
- * Returns the alerts (negative list and device integrity) that started in [from, to) or had a
- * review step in it, oldest first, each with its current state and every review step so far. A
- * later package carries an alert again when it is reviewed later, so the receiver keeps the
- * newest record per key. Steps name the actor by username and role, not by user id, because a
+ * Returns the alerts (negative list and device integrity) that started in [from, to), had a
+ * review step in it or changed in it, oldest first, each with its current state and every review
+ * step so far. Changes are extensions by later reports and the withdrawals, flags and
+ * reinstatements of rules replays, which all set updated_at. A later package carries an alert
+ * again when it changes later, so the receiver keeps the newest record per key. Steps name the actor by username and role, not by user id, because a
  * user id means nothing on the other network. Attachments travel as name, type, size and SHA-256,
  * without their content.
  */
@@ -47,7 +48,11 @@ export async function periodAlerts(store: Store, from: number, to: number) {
     .innerJoin('vehicles as v', 'v.id', 'a.vehicle_id')
     .selectAll('a')
     .select('v.plate')
-    .where((eb) => eb.or([eb.and([eb('a.start_at', '>=', from), eb('a.start_at', '<', to)]), eb('a.id', 'in', reviewed)]))
+    .where((eb) => eb.or([
+      eb.and([eb('a.start_at', '>=', from), eb('a.start_at', '<', to)]),
+      eb.and([eb('a.updated_at', '>=', from), eb('a.updated_at', '<', to)]),
+      eb('a.id', 'in', reviewed),
+    ]))
     .orderBy('a.start_at')
     .orderBy('a.id')
     .execute();
@@ -67,7 +72,6 @@ export async function periodAlerts(store: Store, from: number, to: number) {
     end: iso(a.end_at),
     severity: a.severity,
     // As the API shows it: a pending alert that a rules replay withdrew is sent as withdrawn.
-    // TODO: a withdrawal after the alert's period is not sent again, because only review steps bring an alert back into a later package.
     state: a.withdrawn_at === null ? a.state : 'withdrawn',
     late: a.late === 1,
     facts: JSON.parse(a.facts) as unknown,

@@ -6,6 +6,8 @@ import { importPackage, importedRecords } from '../../src/exchange/import.ts';
 import { verifyPackage } from '../../src/exchange/verify.ts';
 import { saveAlert } from '../../src/alerts/sink.ts';
 import { applyTransition } from '../../src/alerts/lifecycle.ts';
+import { markNotReproduced } from '../../src/alerts/withdrawal.ts';
+import { periodAlerts } from '../../src/exchange/records.ts';
 import { createUser, toUser } from '../../src/security/users.ts';
 import { openSite, periodFrom, periodTo, seedSender, type Site } from '../exchange/harness.ts';
 import { alertDraft } from './harness.ts';
@@ -18,6 +20,7 @@ let receiver: Site;
 let inPeriod: number;
 let reviewedInPeriod: number;
 let outside: number;
+let seeded: Awaited<ReturnType<typeof seedSender>>['ids'];
 
 async function userOf(site: Site, username: string, role: 'unit_operator' | 'bureau_admin', unitId: number | null) {
   await createUser(site.store.db, { username, role, unitId, password: 'Correct-Horse-9', mustChangePassword: false });
@@ -27,6 +30,7 @@ async function userOf(site: Site, username: string, role: 'unit_operator' | 'bur
 before(async () => {
   [sender, receiver] = await Promise.all([openSite('alerts-sender'), openSite('alerts-receiver')]);
   const { ids } = await seedSender(sender.store);
+  seeded = ids;
   const operator = await userOf(sender, 'unit.staff', 'unit_operator', ids.a.unitId);
   const bureau = await userOf(sender, 'bureau.reviewer', 'bureau_admin', null);
 
@@ -69,4 +73,21 @@ test('package carries alerts and review steps', async () => {
   assert.deepEqual(explained!.attachments.map((file) => file.fileName), ['情况说明.pdf']);
   assert.equal('content' in explained!.attachments[0]!, false, 'attachment contents stay on the sending network');
   assert.equal('actorUserId' in explained!.transitions[0]!, false);
+});
+
+test('later withdrawal travels in later package', async () => {
+  const pending = (await saveAlert(sender.store.db, alertDraft(seeded.a, { start: periodFrom + 5 * minute, end: periodFrom + 15 * minute }), periodFrom + 16 * minute)).id;
+  const nextFrom = periodTo;
+  const nextTo = periodTo + 3_600_000;
+  assert.equal((await periodAlerts(sender.store, nextFrom, nextTo)).some((a) => a.id === pending), false, 'unchanged, it belongs to its own period only');
+
+  const detail = { reason: 'replay_not_reproduced' as const, settingsRevision: 'test', replayFrom: new Date(periodFrom).toISOString(), replayTo: new Date(periodTo).toISOString(), replayedAt: new Date(nextFrom + 30 * minute).toISOString() };
+  assert.equal(markNotReproduced(sender.store, pending, detail, actor, nextFrom + 30 * minute), 'withdrawn');
+  assert.equal(markNotReproduced(sender.store, inPeriod, detail, actor, nextFrom + 30 * minute), 'flagged');
+
+  const next = await periodAlerts(sender.store, nextFrom, nextTo);
+  assert.equal(next.find((a) => a.id === pending)?.state, 'withdrawn');
+  assert.equal(next.find((a) => a.id === inPeriod)?.state, 'explained', 'a flagged alert keeps its review state');
+  const later = await periodAlerts(sender.store, nextTo, nextTo + 3_600_000);
+  assert.equal(later.some((a) => a.id === pending || a.id === inPeriod), false);
 });
