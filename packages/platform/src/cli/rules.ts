@@ -1,4 +1,5 @@
 import path from 'node:path';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import { defaultConfig } from '../config.ts';
@@ -11,6 +12,7 @@ import { cliActor } from '../audit/actors.ts';
 import type { NotReproducedAlert } from '../alerts/withdrawal.ts';
 import { LocalClock } from '../rules/engine/local-clock.ts';
 import { replayHistory } from '../rules/engine/replay.ts';
+import { acquireReplayLock } from '../rules/engine/replay-lock.ts';
 import { parseReplayBound } from '../rules/engine/replay-period.ts';
 import type { Detector } from '../rules/engine/types.ts';
 import { loadRuleSettings } from '../rules/templates/settings.ts';
@@ -79,7 +81,15 @@ defineCommand({
       const save = !values['dry-run'];
       // Older positions may be purged but for the alerts' evidence, so a replay there cannot judge what it does not find.
       const positionsKeptSince = Date.now() - config.retention.positionsRetentionDays * dayMs;
-      const result = await replayHistory(store, { from, to, vehicleId: vehicle?.id, detectors, logger, save, actor: cliActor(), positionsKeptSince });
+      // A storing replay takes the store's lock, so it never runs beside one started in the console.
+      const lock = save ? acquireReplayLock(store, `command-line replay (${iso(from)} to ${iso(to)}, pid ${process.pid} on ${os.hostname()})`, logger) : null;
+      if (lock?.tookOverFrom) logger.warn({ staleHolder: lock.tookOverFrom }, 'took over a stale rules replay lock');
+      let result;
+      try {
+        result = await replayHistory(store, { from, to, vehicleId: vehicle?.id, detectors, logger, save, actor: cliActor(), positionsKeptSince });
+      } finally {
+        lock?.release();
+      }
 
       const plates = new Map((await store.db.selectFrom('vehicles').select(['id', 'plate']).execute()).map((v) => [v.id, v.plate]));
       const plate = (vehicleId: number) => plates.get(vehicleId) ?? String(vehicleId);

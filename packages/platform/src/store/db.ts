@@ -18,6 +18,7 @@ import { alerts } from './migrations/010-alerts.ts';
 import { ruleEngine } from './migrations/011-rule-engine.ts';
 import { alertWithdrawal } from './migrations/012-alert-withdrawal.ts';
 import { dedupeIndexOrder } from './migrations/013-dedupe-index-order.ts';
+import { replayLock } from './migrations/014-replay-lock.ts';
 
 /** An open store: the Kysely query builder and, for the ingest hot path, the raw SQLite handle. */
 export interface Store {
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '011-rule-engine': ruleEngine,
   '012-alert-withdrawal': alertWithdrawal,
   '013-dedupe-index-order': dedupeIndexOrder,
+  '014-replay-lock': replayLock,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

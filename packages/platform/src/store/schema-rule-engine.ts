@@ -9,6 +9,19 @@ export interface RuleEngineTables {
   rule_templates: RuleTemplateTable;
   rule_vehicle_templates: RuleVehicleTemplateTable;
   rule_settings: RuleSettingTable;
+  rules_replay_lock: RulesReplayLockTable;
+}
+
+/** The one storing rules replay running, if any (src/rules/engine/replay-lock.ts). */
+export interface RulesReplayLockTable {
+  id: number;
+  /** Random value that identifies the process and replay that took the lock. */
+  token: string;
+  /** Description of the running replay (console or command, user or process), shown to the replay that is rejected. */
+  holder: string;
+  started_at: number;
+  /** Last renewal. A lock not renewed for 2 minutes is taken over. */
+  heartbeat_at: number;
 }
 
 /** How far the live engine has evaluated the positions table: every position with id <= position_id. */

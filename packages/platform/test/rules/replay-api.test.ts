@@ -2,6 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRulesHarness, type FixSpec, type RulesHarness, type TestVehicle } from '../helpers/rules-harness.ts';
 import { beijing, circle, drive, endOf, kashgar, park } from '../helpers/rule-fixes.ts';
+import { acquireReplayLock } from '../../src/rules/engine/replay-lock.ts';
+import { createLogger } from '../../src/logger.ts';
 
 // Days within the positions' retention, which the replay checks against the clock.
 const dayMs = 86_400_000;
@@ -216,4 +218,20 @@ test('invalid replay requests rejected', async () => {
     assert.equal(response.status, 403, `${method} ${url}`);
     assert.equal(response.json.error.code, 'GONGCHE_ERR_FORBIDDEN');
   }
+});
+
+test('storing replay waits for command lock', async () => {
+  const held = acquireReplayLock(h.platform.store, 'command-line replay (pid 4242 on test)', createLogger({ level: 'silent' }));
+  try {
+    const refused = await h.request('POST', '/api/rules/replays', admin, { from: day, to: day });
+    assert.equal(refused.status, 409);
+    assert.equal(refused.json.error.code, 'GONGCHE_ERR_REPLAY_RUNNING');
+    assert.equal(refused.json.error.value, 'command-line replay (pid 4242 on test)');
+    await finished(await startReplay({ from: day, to: day, dryRun: true }));
+  } finally {
+    held.release();
+  }
+  const stored = await finished(await startReplay({ from: day, to: day }));
+  assert.equal(stored.state, 'done', JSON.stringify(stored.error));
+  assert.equal((h.platform.store.sqlite.prepare('SELECT COUNT(*) AS n FROM rules_replay_lock').get() as { n: number }).n, 0, 'the console replay released its lock');
 });

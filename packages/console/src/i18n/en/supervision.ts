@@ -166,6 +166,7 @@ const en: Widen<typeof zhCN> = {
     replay: {
       button: 'Re-evaluate history', title: 'Re-evaluate history',
       intro: 'Evaluates the stored positions of the period again with the current places, trip orders, rule templates and settings. New findings join the alert list. Pending alerts that no longer hold are withdrawn, and alerts already under review are flagged for the reviewer. The period\'s trips are rebuilt. At most 93 days at a time, and one replay at a time.',
+      runningElsewhere: 'Another re-evaluation that stores its results is running ({value}). Store again once it is done; a dry run is not affected',
       period: 'Period', periodRequired: 'Choose the period', vehicle: 'Vehicle', allVehicles: 'All vehicles', dryRun: 'Dry run (preview only)', stored: 'Store the results',
       dryRunHint: 'Only counts what would change; nothing is stored', storeHint: 'Stores new alerts, withdraws or flags alerts that no longer hold, and rebuilds the trips',
       start: 'Re-evaluate', startDry: 'Preview', apply: 'Store these results', again: 'Choose again',

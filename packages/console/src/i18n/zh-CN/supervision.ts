@@ -166,6 +166,7 @@ export default {
     replay: {
       button: '重新评估历史数据', title: '重新评估历史数据',
       intro: '按现行的场所、派车单、规则模板和设置，重新评估所选时间段内已存储的定位数据。新发现的问题加入预警列表；不再成立的待说明预警将被撤销，已进入核查的预警会标记出来提醒核查人员；该时间段的行程按新结果重建。一次最多 93 天，同一时间只能进行一次。',
+      runningElsewhere: '另一次保存结果的重新评估正在进行（{value}），请等它完成后再保存；只预览不受影响',
       period: '时间段', periodRequired: '请选择时间段', vehicle: '车辆', allVehicles: '全部车辆', dryRun: '只预览不保存', stored: '保存结果',
       dryRunHint: '只统计将会发生的变化，不修改任何数据', storeHint: '保存新预警，撤销或标记不再成立的预警，并重建行程',
       start: '开始重新评估', startDry: '开始预览', apply: '按此结果保存', again: '重新选择',

@@ -10,6 +10,7 @@ import { errorResponses, idParams, isoTime } from '../schemas.ts';
 import { isCalendarDate } from '../../rules/calendar.ts';
 import { LocalClock } from '../../rules/engine/local-clock.ts';
 import { replayHistory, type ReplayProgress, type ReplayResult } from '../../rules/engine/replay.ts';
+import { acquireReplayLock } from '../../rules/engine/replay-lock.ts';
 import { dateBound, daysInclusive } from '../../rules/engine/replay-period.ts';
 import type { Detector } from '../../rules/engine/types.ts';
 import { loadRuleSettings } from '../../rules/templates/settings.ts';
@@ -139,8 +140,11 @@ export async function rulesReplayRoutes(app: ZodApp, { store, config, logger }: 
   };
 
   const start = (replay: Omit<ReplayView, 'id' | 'state' | 'progress' | 'result' | 'error' | 'finishedAt'>, period: { from: number; to: number }, actor: AuditActor): ReplayRun => {
+    // A storing replay also takes the store's lock, which a replay of the command may hold (409 then).
+    const lock = replay.dryRun ? null : acquireReplayLock(store, `console replay #${nextId} by ${replay.startedBy} (${replay.from} to ${replay.to})`, logger);
     const run: ReplayRun = { ...replay, id: nextId++, state: 'running', progress: { vehiclesDone: 0, vehiclesTotal: 0, positions: 0 }, result: null, error: null, finishedAt: null, done: Promise.resolve() };
     const log = logger.child({ component: 'rules-replay', replayId: run.id });
+    if (lock?.tookOverFrom) log.warn({ staleHolder: lock.tookOverFrom }, 'took over a stale rules replay lock');
     const onProgress = (progress: ReplayProgress) => {
       run.progress = progress;
     };
@@ -161,6 +165,7 @@ export async function rulesReplayRoutes(app: ZodApp, { store, config, logger }: 
         run.error = error instanceof AppError ? { code: error.code, message: error.message } : { code: 'GONGCHE_ERR_INTERNAL', message: `The replay stopped: ${(error as Error).message}` };
         log.error({ err: error }, 'rules replay failed');
       } finally {
+        lock?.release();
         run.finishedAt = new Date().toISOString();
         running = null;
       }

@@ -2,6 +2,7 @@ import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../../../src/cli/commands.ts';
 import { replayHistory } from '../../../src/rules/engine/replay.ts';
+import { acquireReplayLock } from '../../../src/rules/engine/replay-lock.ts';
 import { negativeListDetectors } from '../../../src/rules/detectors/index.ts';
 import { integrityDetectors } from '../../../src/rules/integrity/index.ts';
 import { createLogger } from '../../../src/logger.ts';
@@ -102,4 +103,22 @@ test('replay rejects bad arguments', async (t) => {
     assert.equal(result.code, 1, args.join(' '));
     assert.match(result.err, message);
   }
+});
+
+test('command waits for console lock', async (t) => {
+  const held = acquireReplayLock(h.platform.store, 'console replay #7 by admin (2026-03-06 to 2026-03-06)', createLogger({ level: 'silent' }));
+  try {
+    const refused = await cli(t, '--from', '2026-03-06', '--to', '2026-03-06');
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /A storing rules replay is running already: console replay #7 by admin/);
+    assert.match(refused.err, /GONGCHE_ERR_REPLAY_RUNNING/);
+
+    const dry = await cli(t, '--from', '2026-03-06', '--to', '2026-03-06', '--dry-run');
+    assert.equal(dry.code, 0, 'a dry run stores nothing, so it needs no lock');
+  } finally {
+    held.release();
+  }
+  const stored = await cli(t, '--from', '2026-03-06', '--to', '2026-03-06');
+  assert.equal(stored.code, 0, stored.err);
+  assert.equal((h.platform.store.sqlite.prepare('SELECT COUNT(*) AS n FROM rules_replay_lock').get() as { n: number }).n, 0, 'the command released its lock');
 });
