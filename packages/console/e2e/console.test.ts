@@ -12,7 +12,7 @@ import { bureauDrawsPlace } from './admin-places.ts';
 import { securityAdminManagesKeys } from './security-admin.ts';
 import { bureauPreviewsReplay } from './admin-rules-replay.ts';
 import { bureauAcceptsAndPublishes } from './bureau-acceptance.ts';
-import { bureauUnbindsTerminal } from './registry.ts';
+import { bureauImportsRegistrationForm, bureauUnbindsTerminal } from './registry.ts';
 
 // One platform with the demo fleet (24 simulated terminals) serves every role's test; each test
 // gets its own browser profile, so no session carries over.
@@ -83,3 +83,4 @@ test('bureau admin previews a rules replay', () => withBrowser(undefined, (brows
 test('bureau admin checks acceptance and publishes a bulletin', () => withBrowser(undefined, (browser) => bureauAcceptsAndPublishes(server, browser, bureau)));
 
 test('bureau admin unbinds a terminal', () => withBrowser(undefined, (browser) => bureauUnbindsTerminal(server, browser, bureau)));
+test('bureau admin imports a registration form', () => withBrowser(undefined, (browser) => bureauImportsRegistrationForm(server, browser, bureau)));

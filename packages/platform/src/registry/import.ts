@@ -10,18 +10,41 @@ import { fieldHeadings, requiredFields, type RegistryField, type RegistryRow } f
 
 export { readRegistryFile, type RegistryRow } from './import-file.ts';
 
+/** Kind of problem of a cell, for clients that word the reason in the user's language. */
+export type ImportErrorCode =
+  | 'missing'
+  | 'too_long'
+  | 'not_allowed'
+  | 'invalid_format'
+  | 'repeated_in_file'
+  | 'plate_taken'
+  | 'phone_taken'
+  | 'category_differs';
+
 /** One problem of one cell; `row` is the spreadsheet row number (header = row 1). */
 export interface ImportError {
   row: number;
   column: string;
   value: string | null;
+  /** The problem in English, as the command line prints it. */
   reason: string;
+}
+
+/** A problem of a registry file's cell, with its kind and the numbers a translated reason needs. */
+export interface RegistryImportError extends ImportError {
+  code: ImportErrorCode;
+  /** Maximum length, for too_long. */
+  max?: number;
+  /** Accepted values, for not_allowed. */
+  allowed?: readonly string[];
+  /** The earlier row that has the same value (repeated_in_file) or another category for the unit (category_differs). */
+  otherRow?: number;
 }
 
 export interface ImportResult {
   /** true when the rows were stored; false on errors or a dry run. */
   imported: boolean;
-  errors: ImportError[];
+  errors: RegistryImportError[];
   unitsCreated: string[];
   vehicles: number;
   terminals: number;
@@ -52,55 +75,65 @@ const categorySchema = z.string().transform((text, ctx) => {
   return category;
 });
 
+const maxLengths = { unit: 100, brandModel: 60, remarks: 200, leaderRank: 20, terminalId: 30 } as const;
+const allowedValues: Partial<Record<RegistryField, readonly string[]>> = { vehicleType: vehicleTypes, usageNature: usageNatures, unitCategory: Object.keys(categoryLabels) };
 const text = (max: number) => z.string().max(max, `must have at most ${max} characters`);
 
 const fieldSchemas: Record<RegistryField, z.ZodType> = {
-  unit: text(100),
-  brandModel: text(60),
+  unit: text(maxLengths.unit),
+  brandModel: text(maxLengths.brandModel),
   plate: plateSchema,
   vehicleType: z.enum(vehicleTypes, { message: `must be one of ${vehicleTypes.join('、')}` }),
   usageNature: z.enum(usageNatures, { message: `must be one of ${usageNatures.join('、')}` }),
-  remarks: text(200),
+  remarks: text(maxLengths.remarks),
   terminalPhone: terminalPhoneSchema,
   unitCategory: categorySchema,
-  leaderRank: text(20),
-  terminalId: text(30),
+  leaderRank: text(maxLengths.leaderRank),
+  terminalId: text(maxLengths.terminalId),
   imei: terminalInput.shape.imei.unwrap().unwrap(),
   iccid: terminalInput.shape.iccid.unwrap().unwrap(),
 };
+
+/** What a value that fails its column's schema is: too long for a text, outside a list, or malformed. */
+function schemaFailure(field: RegistryField): Pick<RegistryImportError, 'code' | 'max' | 'allowed'> {
+  if (field in maxLengths) return { code: 'too_long', max: maxLengths[field as keyof typeof maxLengths] };
+  const allowed = allowedValues[field];
+  if (allowed) return { code: 'not_allowed', allowed };
+  return { code: 'invalid_format' };
+}
 const required = new Set<RegistryField>(requiredFields);
 
 type ParsedRow = { rowNumber: number } & Partial<Record<RegistryField, string>>;
 
-function parseRow(row: RegistryRow, errors: ImportError[]): ParsedRow {
+function parseRow(row: RegistryRow, errors: RegistryImportError[]): ParsedRow {
   const parsed: ParsedRow = { rowNumber: row.rowNumber };
   for (const field of Object.keys(fieldSchemas) as RegistryField[]) {
     const value = row.values[field];
-    const error = (reason: string) => errors.push({ row: row.rowNumber, column: fieldHeadings[field], value: value ?? null, reason });
+    const cell = { row: row.rowNumber, column: fieldHeadings[field], value: value ?? null };
     if (value === undefined) {
-      if (required.has(field)) error('missing: every row needs a value in this column');
+      if (required.has(field)) errors.push({ ...cell, code: 'missing', reason: 'missing: every row needs a value in this column' });
       continue;
     }
     const result = fieldSchemas[field].safeParse(value);
     if (result.success) parsed[field] = result.data as string;
-    else error(result.error.issues.map((issue) => issue.message).join('; '));
+    else errors.push({ ...cell, ...schemaFailure(field), reason: result.error.issues.map((issue) => issue.message).join('; ') });
   }
   return parsed;
 }
 
 /** Reports values of a column that repeat within the file; `key` maps a value to what must be unique. */
-function findDuplicates(rows: ParsedRow[], field: RegistryField, key: (value: string) => string, errors: ImportError[]) {
+function findDuplicates(rows: ParsedRow[], field: RegistryField, key: (value: string) => string, errors: RegistryImportError[]) {
   const firstRow = new Map<string, number>();
   for (const row of rows) {
     const value = row[field];
     if (value === undefined) continue;
     const seen = firstRow.get(key(value));
     if (seen === undefined) firstRow.set(key(value), row.rowNumber);
-    else errors.push({ row: row.rowNumber, column: fieldHeadings[field], value, reason: `repeats the value of row ${seen}` });
+    else errors.push({ row: row.rowNumber, column: fieldHeadings[field], value, code: 'repeated_in_file', otherRow: seen, reason: `repeats the value of row ${seen}` });
   }
 }
 
-async function findRegistered(db: Kysely<Database>, rows: ParsedRow[], errors: ImportError[]) {
+async function findRegistered(db: Kysely<Database>, rows: ParsedRow[], errors: RegistryImportError[]) {
   const plates = rows.flatMap((row) => (row.plate ? [row.plate] : []));
   const keys = rows.flatMap((row) => (row.terminalPhone ? [phoneKey(row.terminalPhone)] : []));
   const takenPlates = new Set<string>();
@@ -113,16 +146,16 @@ async function findRegistered(db: Kysely<Database>, rows: ParsedRow[], errors: I
   }
   for (const row of rows) {
     if (row.plate && takenPlates.has(row.plate)) {
-      errors.push({ row: row.rowNumber, column: fieldHeadings.plate, value: row.plate, reason: 'plate is already registered (a plate is unique across all units)' });
+      errors.push({ row: row.rowNumber, column: fieldHeadings.plate, value: row.plate, code: 'plate_taken', reason: 'plate is already registered (a plate is unique across all units)' });
     }
     if (row.terminalPhone && takenKeys.has(phoneKey(row.terminalPhone))) {
-      errors.push({ row: row.rowNumber, column: fieldHeadings.terminalPhone, value: row.terminalPhone, reason: 'phone is already bound to a registered terminal' });
+      errors.push({ row: row.rowNumber, column: fieldHeadings.terminalPhone, value: row.terminalPhone, code: 'phone_taken', reason: 'phone is already bound to a registered terminal' });
     }
   }
 }
 
 /** Returns the category of each unit the import creates (other unless a row gives one); reports rows that give one new unit two categories. */
-function newUnitCategories(rows: ParsedRow[], existing: Set<string>, errors: ImportError[]): Map<string, UnitCategory> {
+function newUnitCategories(rows: ParsedRow[], existing: Set<string>, errors: RegistryImportError[]): Map<string, UnitCategory> {
   const names = new Set<string>();
   const explicit = new Map<string, { category: UnitCategory; row: number }>();
   for (const row of rows) {
@@ -133,7 +166,7 @@ function newUnitCategories(rows: ParsedRow[], existing: Set<string>, errors: Imp
     const first = explicit.get(row.unit);
     if (!first) explicit.set(row.unit, { category, row: row.rowNumber });
     else if (first.category !== category) {
-      errors.push({ row: row.rowNumber, column: fieldHeadings.unitCategory, value: category, reason: `differs from the category ${first.category} given for this unit in row ${first.row}` });
+      errors.push({ row: row.rowNumber, column: fieldHeadings.unitCategory, value: category, code: 'category_differs', otherRow: first.row, reason: `differs from the category ${first.category} given for this unit in row ${first.row}` });
     }
   }
   return new Map([...names].map((name) => [name, explicit.get(name)?.category ?? 'other']));
@@ -144,7 +177,7 @@ function newUnitCategories(rows: ParsedRow[], existing: Set<string>, errors: Imp
  * transaction. Any error stores nothing. A dry run validates without storing.
  */
 export async function importRegistry(db: Kysely<Database>, rows: RegistryRow[], options: { dryRun?: boolean } = {}): Promise<ImportResult> {
-  const errors: ImportError[] = [];
+  const errors: RegistryImportError[] = [];
   const parsed = rows.map((row) => parseRow(row, errors));
   findDuplicates(parsed, 'plate', (plate) => plate, errors);
   findDuplicates(parsed, 'terminalPhone', phoneKey, errors);

@@ -152,6 +152,30 @@ describe('registry import', () => {
     assert.match(repeat!.reason, /row 2/);
     assert.match(result.errors.find((e) => e.row === 6 && e.column === '车牌号')!.reason, /already registered/);
     assert.deepEqual(await counts(), before);
+
+    // Each problem also has a code, with what a reason in the user's language needs.
+    const coded = Object.fromEntries(result.errors.map((e) => [`${e.row}:${e.column}`, e]));
+    assert.equal(coded['3:车牌号']!.code, 'invalid_format');
+    assert.equal(coded['4:车辆类型']!.code, 'not_allowed');
+    assert.ok(coded['4:车辆类型']!.allowed?.includes('轿车'));
+    assert.equal(coded['5:使用性质']!.code, 'not_allowed');
+    assert.equal(coded['5:终端手机号']!.code, 'invalid_format');
+    assert.equal(coded['5:车牌号']!.code, 'repeated_in_file');
+    assert.equal(coded['5:车牌号']!.otherRow, 2);
+    assert.equal(coded['6:单位名称']!.code, 'missing');
+    assert.equal(coded['6:终端手机号']!.code, 'phone_taken');
+    assert.equal(coded['6:车牌号']!.code, 'plate_taken');
+    assert.equal(coded['7:终端手机号']!.code, 'repeated_in_file');
+  });
+
+  test('too long text gives the maximum', async () => {
+    const file = path.join(dir, 'long.csv');
+    await fs.writeFile(file, csv([header, ['喀什地区林业局', '品'.repeat(61), '新Q70002', '轿车', '一般公务用车', '', '13900007002']]));
+    const result = await importRegistry(store.db, await readRegistryFile(file), { dryRun: true });
+    assert.equal(result.errors.length, 1);
+    assert.equal(result.errors[0]!.column, '品牌型号');
+    assert.equal(result.errors[0]!.code, 'too_long');
+    assert.equal(result.errors[0]!.max, 60);
   });
 
   test('dry run validates without storing', async () => {
@@ -174,6 +198,7 @@ describe('registry import', () => {
     ]));
     const result = await importRegistry(store.db, await readRegistryFile(file));
     assert.deepEqual(result.errors.map((e) => `${e.row}:${e.column}`), ['3:单位类别', '4:单位类别']);
+    assert.deepEqual(result.errors.map((e) => [e.code, e.otherRow]), [['category_differs', 2], ['not_allowed', undefined]]);
   });
 });
 

@@ -44,5 +44,10 @@ export default {
       unitTaken: 'Unit "{value}" already exists (unit names are unique). Find it in the list',
       organisationCodeTaken: 'Unified social credit code {value} is already recorded for another unit. Check the code',
     },
+    importErrors: {
+      missing: 'Required; the cell is empty', tooLong: 'Longer than {max} characters', notAllowed: 'Not an accepted value; use one of {allowed}', invalidFormat: 'Invalid format',
+      repeated: 'Repeats row {row}', plateTaken: 'The plate is already registered (plates are unique across the prefecture). Delete the row or check the plate',
+      phoneTaken: 'The terminal phone is already registered to another terminal. Check the number', categoryDiffers: 'Row {row} gives this new unit another category',
+    },
   },
 } as const;

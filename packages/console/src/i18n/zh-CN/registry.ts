@@ -48,5 +48,10 @@ export default {
       unitTaken: '单位“{value}”已存在（单位名称不能重复），请在列表中查找该单位',
       organisationCodeTaken: '统一社会信用代码 {value} 已登记在其他单位名下，请核对代码',
     },
+    importErrors: {
+      missing: '必填，不能为空', tooLong: '超过 {max} 个字', notAllowed: '不在可选范围内，应为：{allowed}', invalidFormat: '格式不正确',
+      repeated: '与第 {row} 行重复', plateTaken: '该车牌号已登记（车牌号在全地区唯一），请删去这一行或核对车牌号',
+      phoneTaken: '该终端手机号已登记为其他终端，请核对号码', categoryDiffers: '同一新单位在第 {row} 行填写的单位类别与此不同',
+    },
   },
 } as const;
