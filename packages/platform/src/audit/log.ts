@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = {
   batchCreated: 'batch.created',
   batchUpdated: 'batch.updated',
   batchOverrideSet: 'batch.override_set',
+  batchOverrideRemoved: 'batch.override_removed',
   rolloutSettingsChanged: 'rollout.settings_changed',
   formCreated: 'form.created',
   formUpdated: 'form.updated',

@@ -129,3 +129,53 @@ export async function setOverride(db: Kysely<Database>, input: OverrideInput, us
     .onConflict((c) => c.columns(['object_type', 'object_id']).doUpdateSet({ batch_id: row.batch_id, reason: row.reason, created_by: userId, created_at: row.created_at }))
     .execute();
 }
+
+/** A manual assignment as the bureau reviews it: the object's name, the batch, the reason and who set it when. */
+export interface Override {
+  objectType: 'unit' | 'vehicle';
+  objectId: number;
+  /** The unit's name or the vehicle's plate. */
+  objectName: string;
+  /** The vehicle's unit, or null for a unit. */
+  unitName: string | null;
+  batchId: number;
+  batchNumber: number;
+  batchName: string;
+  reason: string;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+/** Lists the manual assignments, units first, then vehicles, each by name. */
+export async function listOverrides(db: Kysely<Database>): Promise<Override[]> {
+  const rows = await db
+    .selectFrom('rollout_overrides as o')
+    .innerJoin('rollout_batches as b', 'b.id', 'o.batch_id')
+    .leftJoin('units as u', (join) => join.onRef('u.id', '=', 'o.object_id').on('o.object_type', '=', 'unit'))
+    .leftJoin('vehicles as v', (join) => join.onRef('v.id', '=', 'o.object_id').on('o.object_type', '=', 'vehicle'))
+    .leftJoin('units as vu', 'vu.id', 'v.unit_id')
+    .leftJoin('users as p', 'p.id', 'o.created_by')
+    .select(['o.object_type', 'o.object_id', 'o.reason', 'o.created_at', 'b.id as batch_id', 'b.number as batch_number', 'b.name as batch_name', 'u.name as unit_name', 'v.plate', 'vu.name as vehicle_unit_name', 'p.username'])
+    .execute();
+  const overrides = rows.map((row): Override => ({
+    objectType: row.object_type as Override['objectType'],
+    objectId: row.object_id,
+    objectName: (row.object_type === 'unit' ? row.unit_name : row.plate) ?? `#${row.object_id}`,
+    unitName: row.object_type === 'vehicle' ? row.vehicle_unit_name : null,
+    batchId: row.batch_id,
+    batchNumber: row.batch_number,
+    batchName: row.batch_name,
+    reason: row.reason,
+    createdBy: row.username,
+    createdAt: new Date(row.created_at).toISOString(),
+  }));
+  return overrides.sort((a, b) => (a.objectType === b.objectType ? a.objectName.localeCompare(b.objectName, 'zh-CN') : a.objectType === 'unit' ? -1 : 1));
+}
+
+/** Removes the manual assignment of a unit or vehicle, which then follows the batches' rules again; returns the removed one. */
+export async function removeOverride(db: Kysely<Database>, objectType: Override['objectType'], objectId: number): Promise<Override> {
+  const existing = (await listOverrides(db)).find((o) => o.objectType === objectType && o.objectId === objectId);
+  if (!existing) throw notFound(`Manual batch assignment of ${objectType}`, objectId);
+  await db.deleteFrom('rollout_overrides').where('object_type', '=', objectType).where('object_id', '=', objectId).execute();
+  return existing;
+}

@@ -59,6 +59,32 @@ describe('batch scope rules', () => {
     expectStatus(await call(h, bureau, 'POST', '/api/rollout/overrides', { objectType: 'vehicle', objectId: ids.courtCar, batchId: batch1.id, reason: '法院申请提前安装' }), 201);
     assert.equal((await computeAssignments(h.store.db)).vehicleBatch.get(ids.courtCar!), batch1.id);
   });
+
+  test('override listed, then removed', async () => {
+    expectStatus(await call(h, bureau, 'POST', '/api/rollout/overrides', { objectType: 'vehicle', objectId: ids.schoolCar, batchId: batch2.id, reason: '随司法车辆一并安装' }), 201);
+    const listed = expectStatus(await call(h, bureau, 'GET', '/api/rollout/overrides'), 200).items as { objectType: string; objectId: number; objectName: string; unitName: string | null; batchId: number; reason: string; createdBy: string | null }[];
+    const school = listed.find((o) => o.objectType === 'vehicle' && o.objectId === ids.schoolCar);
+    assert.equal(school?.batchId, batch2.id);
+    assert.equal(school?.reason, '随司法车辆一并安装');
+    assert.match(school?.objectName ?? '', /^新Q/);
+    assert.ok(school?.unitName, 'a vehicle names its unit');
+    assert.ok(school?.createdBy, 'the user who set it');
+    assert.equal((await computeAssignments(h.store.db)).vehicleBatch.get(ids.schoolCar!), batch2.id);
+
+    const removed = await call(h, bureau, 'DELETE', `/api/rollout/overrides/vehicle/${ids.schoolCar}`);
+    expectStatus(removed, 200);
+    assert.equal((await computeAssignments(h.store.db)).vehicleBatch.get(ids.schoolCar!), batch1.id, 'the rule applies again');
+    const entry = h.store.sqlite.prepare("SELECT object_id, detail FROM audit_log WHERE action = 'batch.override_removed' ORDER BY seq DESC LIMIT 1").get() as { object_id: string; detail: string };
+    assert.equal(entry.object_id, String(ids.schoolCar));
+    assert.equal(JSON.parse(entry.detail).batchId, batch2.id);
+
+    const again = await call(h, bureau, 'DELETE', `/api/rollout/overrides/vehicle/${ids.schoolCar}`);
+    assert.equal(errorCode(again), 'GONGCHE_ERR_NOT_FOUND');
+    const badType = await call(h, bureau, 'DELETE', `/api/rollout/overrides/driver/${ids.schoolCar}`);
+    assert.equal(errorCode(badType), 'GONGCHE_ERR_VALIDATION');
+    const operator = await h.loginAs('unit_operator', { unitId: ids.school });
+    assert.equal((await call(h, operator, 'GET', '/api/rollout/overrides')).statusCode, 403);
+  });
 });
 
 describe('form refusals', () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ApiOptions, ZodApp } from '../context.ts';
 import { AUDIT_ACTIONS } from '../../audit/log.ts';
 import { idParams } from '../schemas.ts';
-import { batchChange, batchInput, createBatch, getBatch, listBatches, overrideInput, setOverride, updateBatch } from '../../rollout/batches.ts';
+import { batchChange, batchInput, createBatch, getBatch, listBatches, listOverrides, overrideInput, removeOverride, setOverride, updateBatch } from '../../rollout/batches.ts';
 import { computeAssignments, scopeVehicles } from '../../rollout/scope.ts';
 import { getRolloutSettings, rolloutSettingsChange, updateRolloutSettings } from '../../rollout/settings.ts';
 import { overdueList, unitProgress } from '../../rollout/progress.ts';
@@ -10,6 +10,7 @@ import { audit, responses, scopeFilter, userWith } from './rollout-common.ts';
 
 const tags = ['rollout'];
 const batchQuery = z.object({ batchId: z.coerce.number().int().positive().optional() });
+const overrideParams = z.object({ objectType: z.enum(['unit', 'vehicle']), objectId: z.coerce.number().int().positive() });
 
 /** Batches, their scope and deadlines, manual overrides, rollout settings and the per-unit phase states. */
 export async function rolloutBatchRoutes(app: ZodApp, { store }: ApiOptions): Promise<void> {
@@ -48,6 +49,20 @@ export async function rolloutBatchRoutes(app: ZodApp, { store }: ApiOptions): Pr
     await setOverride(db, request.body, user.id);
     audit(store, request, AUDIT_ACTIONS.batchOverrideSet, request.body.objectType, request.body.objectId, { batchId: request.body.batchId, reason: request.body.reason });
     return reply.status(201).send({ ok: true });
+  });
+
+  app.get('/api/rollout/overrides', { schema: { tags, summary: 'List the manual batch assignments with their reasons', response: responses } }, async (request) => {
+    userWith(request, 'rollout.manage');
+    return { items: await listOverrides(db) };
+  });
+
+  app.delete('/api/rollout/overrides/:objectType/:objectId', {
+    schema: { tags, summary: 'Remove a manual batch assignment; the unit or vehicle follows the batches\' rules again', params: overrideParams, response: responses },
+  }, async (request) => {
+    userWith(request, 'rollout.manage');
+    const removed = await removeOverride(db, request.params.objectType, request.params.objectId);
+    audit(store, request, AUDIT_ACTIONS.batchOverrideRemoved, removed.objectType, removed.objectId, { batchId: removed.batchId, reason: removed.reason });
+    return removed;
   });
 
   app.get('/api/rollout/settings', { schema: { tags, summary: 'Rollout settings', response: responses } }, async (request) => {
