@@ -3,7 +3,7 @@ import { bearer, type Harness } from '../api/harness.ts';
 import { creditCodeCheck } from '../../src/registry/organisation-code.ts';
 
 /** Sends a JSON request with a bearer token and returns the response. */
-export function call(h: Harness, token: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown): Promise<LightMyRequestResponse> {
+export function call(h: Harness, token: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<LightMyRequestResponse> {
   return h.app.inject({ method, url, headers: bearer(token), ...(payload !== undefined && { payload: payload as object }) });
 }
 
