@@ -73,14 +73,18 @@ defineCommand({
     const intervalS = positive(values.interval, '--interval');
     const fleet = new SimulatedFleet({ host: values.host, port: port(values.port), members, edition, intervalS, logger });
     let rejected = 0;
+    const online = new Set<string>();
     for (const terminal of fleet.terminals) {
       terminal.on('stopped', (reason) => {
         if (reason === 'stopped by request') return;
         rejected++;
         console.error(`terminal ${terminal.phone}: ${reason}`);
       });
+      terminal.on('phase', (phase) => {
+        if (phase === 'online') online.add(terminal.phone);
+      });
     }
-    console.log(`simulating ${members.length} terminals (${edition}) against ${values.host}:${values.port}`);
+    console.log(`simulating ${members.length} terminals (${edition}) against ${values.host}:${values.port}: ${phoneList(members.map((m) => m.phone))}`);
     fleet.start();
 
     const ticker = setInterval(() => console.log(summaryLine(fleet.summary())), 10_000);
@@ -92,9 +96,20 @@ defineCommand({
     await fleet.stop();
     const summary = fleet.summary();
     console.log(summaryLine(summary));
+    const neverOnline = fleet.terminals.filter((terminal) => !online.has(terminal.phone));
+    if (neverOnline.length > 0) {
+      console.error(`${neverOnline.length} of ${fleet.terminals.length} terminals never authenticated with ${values.host}:${values.port} (${phoneList(neverOnline.map((t) => t.phone))}); check that the gateway runs there and that the phones are registered`);
+      return 1;
+    }
     return rejected > 0 ? 1 : 0;
   },
 });
+
+/** Lists up to eight phones, or the first and last of a longer list with the count. */
+function phoneList(phones: readonly string[]): string {
+  if (phones.length <= 8) return phones.join(', ');
+  return `${phones[0]} … ${phones.at(-1)} (${phones.length} phones)`;
+}
 
 function summaryLine(s: FleetSummary): string {
   return `connected ${s.connected}/${s.terminals}, reports sent ${s.reportsSent}, acknowledged ${s.acknowledged}, rejected ${s.rejected}, resent ${s.resent}, blind-area uploaded ${s.uploaded}, stopped ${s.stopped}`;

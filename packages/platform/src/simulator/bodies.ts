@@ -1,4 +1,21 @@
+import { createHash } from 'node:crypto';
 import type { HeaderEdition, MessageBody } from '@gongche/jt808';
+
+const terminalIdSpace = 36n ** 7n;
+
+/**
+ * Returns the 7-character terminal ID (upper-case letters and digits) of a simulated terminal:
+ * its phone number without leading zeros in base 36, so that no two phones share one. The rules
+ * treat a terminal ID seen on two phones as a swapped device. A number of 36^7 or more (only
+ * 2019 phones can be that long) gets a digest of the phone instead, which is unique only with
+ * high probability.
+ */
+export function simulatedTerminalId(phone: string): string {
+  const digits = phone.replace(/\D/g, '').replace(/^0+/, '') || '0';
+  const value = BigInt(digits);
+  const id = value < terminalIdSpace ? value : BigInt(`0x${createHash('sha256').update(digits).digest('hex').slice(0, 16)}`) % terminalIdSpace;
+  return id.toString(36).toUpperCase().padStart(7, '0');
+}
 
 export interface RegistrationFields {
   phone: string;
@@ -7,6 +24,8 @@ export interface RegistrationFields {
   /** Plate; empty sends a VIN-style identifier with plate colour 0. */
   plate: string;
   plateColor: number;
+  /** The terminal ID the registry already has for the phone; default simulatedTerminalId(phone). */
+  terminalId?: string | undefined;
 }
 
 /** Builds the 0x0100 registration of a simulated terminal in Kashgar city, in the body layout of the header edition. */
@@ -20,15 +39,15 @@ export function registrationBody(fields: RegistrationFields): MessageBody {
       cityId: 3101, // Kashgar city (administrative division 653101)
       manufacturerId: 'GCSIM',
       terminalModel: fields.terminalModel,
-      terminalId: digits.slice(-7).padStart(7, '0'),
+      terminalId: fields.terminalId ?? simulatedTerminalId(fields.phone),
       plateColor: fields.plate ? fields.plateColor : 0,
       plate: fields.plate || `SIM${digits}`.slice(0, 17),
     },
   };
 }
 
-/** Builds the 0x0107 terminal attributes of a simulated terminal; its ICCID is derived from the phone, like its terminal id. */
-export function attributesBody(phone: string, terminalModel: string): MessageBody {
+/** Builds the 0x0107 terminal attributes of a simulated terminal; its ICCID is derived from the phone, like its terminal ID. */
+export function attributesBody(phone: string, terminalModel: string, terminalId = simulatedTerminalId(phone)): MessageBody {
   const digits = phone.replace(/\D/g, '');
   return {
     messageId: 0x0107,
@@ -36,7 +55,7 @@ export function attributesBody(phone: string, terminalModel: string): MessageBod
       terminalType: 0b0000_0011, // passenger vehicle terminal (bits 0 and 1)
       manufacturerId: 'GCSIM',
       terminalModel,
-      terminalId: digits.replace(/^0+/, '').slice(-7).padStart(7, '0'),
+      terminalId,
       iccid: `8986${digits.padStart(16, '0').slice(-16)}`,
       hardwareVersion: 'GCSIM-HW1',
       firmwareVersion: 'GCSIM-1.0',

@@ -23,7 +23,7 @@ export async function readBoundTerminals(db: Kysely<Database>, limit: number, of
   let query = db
     .selectFrom('terminals')
     .innerJoin('vehicles', 'vehicles.id', 'terminals.vehicle_id')
-    .select(['terminals.phone', 'terminals.edition', 'vehicles.plate', 'vehicles.id as vehicle_id'])
+    .select(['terminals.phone', 'terminals.edition', 'terminals.terminal_id', 'vehicles.plate', 'vehicles.id as vehicle_id'])
     .orderBy('terminals.id')
     .limit(limit);
   if (phoneKeys !== undefined) query = query.where('terminals.phone_key', 'in', phoneKeys.length > 0 ? [...phoneKeys] : ['']);
@@ -32,6 +32,8 @@ export async function readBoundTerminals(db: Kysely<Database>, limit: number, of
   return rows.map((row) => {
     const member: FleetMember = { phone: row.phone, plate: row.plate, vehicleId: row.vehicle_id };
     if (row.edition === '2019' || row.edition === '2013') member.edition = row.edition satisfies HeaderEdition;
+    // A terminal keeps the ID the registry has, so a restarted simulation does not look like a swapped device.
+    if (row.terminal_id) member.terminalId = row.terminal_id;
     return member;
   });
 }

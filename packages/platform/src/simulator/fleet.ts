@@ -9,6 +9,8 @@ export interface FleetMember {
   phone: string;
   plate?: string;
   edition?: HeaderEdition;
+  /** The terminal ID the registry has for the phone; the simulator derives one when it has none. */
+  terminalId?: string;
   /** The vehicle the terminal is bound to in the store. */
   vehicleId?: number;
   /** The vehicle's last reported position: the terminal starts there and drives to its route (RouteMover startAt). */
@@ -60,6 +62,7 @@ export class SimulatedFleet {
         port: options.port,
         phone: member.phone,
         plate: member.plate,
+        ...(member.terminalId && { terminalId: member.terminalId }),
         edition: member.edition ?? options.edition,
         intervalS: options.intervalS,
         logger: options.logger,

@@ -4,7 +4,7 @@ import { FrameDecoder, Jt808Error, type Header, type HeaderEdition, type Message
 import type { Logger } from '../logger.ts';
 import { AckTracker, type PendingMessage } from './ack-tracker.ts';
 import { answerCommand, type TerminalSettings } from './commands.ts';
-import { attributesBody, authenticationBody, registrationBody } from './bodies.ts';
+import { attributesBody, authenticationBody, registrationBody, simulatedTerminalId } from './bodies.ts';
 import type { MoverSample, RouteMover } from './mover.ts';
 import { ALARM_EMERGENCY, ALARM_GNSS_ANTENNA_CUT, ALARM_MAIN_POWER_OFF, buildPosition } from './report.ts';
 import { describeGeneralResult, describeRegistrationResult, hexId } from './results.ts';
@@ -22,6 +22,8 @@ export interface SimulatedTerminalOptions {
   intervalS: number;
   logger: Logger;
   plate?: string;
+  /** Terminal ID sent in 0x0100 and 0x0107. Default simulatedTerminalId(phone). */
+  terminalId?: string;
   /** JT/T 808 plate colour: 1 blue, 2 yellow, 3 black, 4 white; 0 sends a VIN in place of the plate. */
   plateColor?: number;
   /** Seconds between heartbeats while online. Default 30. */
@@ -47,7 +49,7 @@ export interface TerminalStats {
   connects: number;
   /** 0x0200 reports written to the socket, resends included. */
   reportsSent: number;
-  /** Reports (live or in batches) that the platform acknowledged with result 0. */
+  /** Live reports (0x0200) that the platform acknowledged with result 0; blind-area reports count in `uploaded`. */
   acknowledged: number;
   /** Reports in messages that the platform acknowledged with a non-zero result. */
   rejected: number;
@@ -77,7 +79,7 @@ export class SimulatedTerminal extends EventEmitter<TerminalEvents> {
   readonly stats: TerminalStats = { connects: 0, reportsSent: 0, acknowledged: 0, rejected: 0, resent: 0, buffered: 0, uploaded: 0, commandsAnswered: 0 };
   stopReason: string | null = null;
 
-  readonly #options: Required<Omit<SimulatedTerminalOptions, 'plate'>> & { plate: string };
+  readonly #options: Required<Omit<SimulatedTerminalOptions, 'plate' | 'terminalId'>> & { plate: string; terminalId: string };
   readonly #log: Logger;
   readonly #tracker: AckTracker;
   #phase: TerminalPhase = 'idle';
@@ -103,6 +105,7 @@ export class SimulatedTerminal extends EventEmitter<TerminalEvents> {
     this.edition = options.edition;
     this.#options = {
       plate: options.plate ?? '',
+      terminalId: options.terminalId ?? simulatedTerminalId(options.phone),
       plateColor: options.plateColor ?? (options.plate ? 1 : 0),
       heartbeatS: 30,
       ackTimeoutMs: 10_000,
@@ -265,7 +268,7 @@ export class SimulatedTerminal extends EventEmitter<TerminalEvents> {
     const answer = answerCommand(message, {
       currentPosition: () => this.#currentPosition(),
       settings: this.#settings(),
-      attributes: () => attributesBody(this.phone, 'GC-SIM-1'),
+      attributes: () => attributesBody(this.phone, 'GC-SIM-1', this.#options.terminalId),
       confirmAlarm: (alarmType) => this.#confirmAlarm(alarmType),
     });
     if (!answer) return;
@@ -294,7 +297,7 @@ export class SimulatedTerminal extends EventEmitter<TerminalEvents> {
   }
 
   #registrationBody(): MessageBody {
-    return registrationBody({ phone: this.phone, edition: this.edition, terminalModel: 'GC-SIM-1', plate: this.#options.plate, plateColor: this.#options.plateColor });
+    return registrationBody({ phone: this.phone, edition: this.edition, terminalModel: 'GC-SIM-1', plate: this.#options.plate, plateColor: this.#options.plateColor, terminalId: this.#options.terminalId });
   }
 
   #onRegistrationResponse(replySerial: number, result: number, authCode: string | undefined): void {
@@ -327,8 +330,8 @@ export class SimulatedTerminal extends EventEmitter<TerminalEvents> {
     if (pending.kind === 'heartbeat') return;
     const count = pending.positions.length;
     if (result === 0) {
-      this.stats.acknowledged += count;
       if (pending.kind === 'batch') this.stats.uploaded += count;
+      else this.stats.acknowledged += count;
     } else {
       this.stats.rejected += count;
       this.#log.warn({ messageId: hexId(pending.messageId), serial: replySerial, result: describeGeneralResult(result) }, 'platform rejected report');

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../../src/cli/commands.ts';
@@ -37,6 +38,42 @@ test('simulate --phones drives only named terminals', async (t) => {
   assert.match(output.out(), /simulating 1 terminals/);
   assert.ok((await positionCount(named.vehicleId)) >= 2, 'the named terminal reported');
   assert.equal(await positionCount(first.vehicleId), 0, 'the other terminal stayed silent');
+});
+
+test('phones sharing last digits are distinct devices', async (t) => {
+  // The last seven digits match: terminal IDs cut from the phone used to collide here.
+  const demo = await h.addVehicle({ phone: '013900000731', plate: '新Q7A731' });
+  const fresh = await h.addVehicle({ phone: '013800000731', plate: '新Q7B731' });
+  const output = captureConsole(t);
+  assert.equal(await simulate(['--phones', `${demo.phone},${fresh.phone}`, '--duration', '3']), 0, output.err());
+  assert.match(output.out(), /013900000731, 013800000731/, 'the phones it drives are listed');
+  await h.waitForRules();
+  for (const vehicle of [demo, fresh]) {
+    assert.deepEqual((await h.alerts({ vehicleId: vehicle.vehicleId, rule: 'device_swap' })).map((a) => a.facts), []);
+  }
+  const ids = await h.db.selectFrom('terminals').select('terminal_id').where('phone', 'in', [demo.phone, fresh.phone]).execute();
+  assert.equal(new Set(ids.map((row) => row.terminal_id)).size, 2);
+});
+
+test('simulate fails when no gateway answers', async (t) => {
+  const car = await h.addVehicle();
+  // A port that was free a moment ago: every connection to it is refused.
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const closedPort = (probe.address() as net.AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  const output = captureConsole(t);
+  const previousKey = process.env.GONGCHE_MASTER_KEY;
+  process.env.GONGCHE_MASTER_KEY = h.masterKey;
+  let code: number;
+  try {
+    code = await runCli(['simulate', '--data-dir', h.dir, '--port', String(closedPort), '--interval', '1', '--phones', car.phone, '--duration', '2']);
+  } finally {
+    if (previousKey === undefined) delete process.env.GONGCHE_MASTER_KEY;
+    else process.env.GONGCHE_MASTER_KEY = previousKey;
+  }
+  assert.equal(code, 1);
+  assert.match(output.err(), new RegExp(`1 of 1 terminals never authenticated with 127\\.0\\.0\\.1:${closedPort}`));
 });
 
 test('simulate --phones rejects unbound phone', async (t) => {

@@ -154,6 +154,7 @@ describe('simulated terminal', () => {
     assert.equal(secondConnection[0]!.message.header.messageId, 0x0102, 'authenticates with the kept code, no new registration');
     await sleep(100);
     assert.equal(t.stats.uploaded, body.count);
+    assert.ok(t.stats.acknowledged <= t.stats.reportsSent, `live acknowledged ${t.stats.acknowledged} of ${t.stats.reportsSent} sent; batches count apart`);
     assert.equal(t.blindReports, 0);
   });
 
