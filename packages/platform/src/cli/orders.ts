@@ -1,8 +1,8 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { withExistingStore } from '../store/open-existing.ts';
 import { defineCommand } from './commands.ts';
+import { readInputFile } from '../input-files.ts';
 import { appendAudit, AUDIT_ACTIONS } from '../audit/log.ts';
 import { cliActor } from '../audit/actors.ts';
 import { invalid } from '../errors.ts';
@@ -60,7 +60,7 @@ defineCommand({
     const file = path.resolve(positionals[0]!);
     const extension = path.extname(file).toLowerCase();
     if (extension !== '.csv' && extension !== '.xlsx') throw invalid(`Unsupported trip order file type "${extension || '(none)'}": use .csv or .xlsx`, file);
-    const rows = await readOrderFile(await fs.readFile(file), extension === '.csv' ? 'csv' : 'xlsx', path.basename(file));
+    const rows = await readOrderFile(await readInputFile(file), extension === '.csv' ? 'csv' : 'xlsx', path.basename(file));
     const dryRun = values['dry-run'];
 
     return withExistingStore(values['data-dir'], async (store) => {

@@ -1,10 +1,10 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import { withExistingStore } from '../store/open-existing.ts';
 import { defineCommand } from './commands.ts';
+import { readInputFile } from '../input-files.ts';
 import { appendAudit, AUDIT_ACTIONS } from '../audit/log.ts';
 import { cliActor } from '../audit/actors.ts';
 import { invalid } from '../errors.ts';
@@ -78,7 +78,7 @@ defineCommand({
     if (category === null) throw invalid(`Unknown category ${values.category} given with --category; use one of ${categoryHint()}`, values.category);
     const radiusM = values.radius === undefined ? undefined : Number(values.radius);
     if (radiusM !== undefined && !(radiusM > 0)) throw invalid(`Invalid --radius ${values.radius}: give a number of metres greater than 0`, values.radius);
-    const bytes = await fs.readFile(file);
+    const bytes = await readInputFile(file);
     const dryRun = values['dry-run'];
 
     return withExistingStore(values['data-dir'], async (store) => {

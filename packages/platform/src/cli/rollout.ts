@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defineCommand } from './commands.ts';
+import { readInputFile } from '../input-files.ts';
 import { openExistingStore } from '../store/open-existing.ts';
 import { appendAudit, AUDIT_ACTIONS } from '../audit/log.ts';
 import { cliActor } from '../audit/actors.ts';
@@ -126,7 +127,7 @@ defineCommand({
       console.error(`Expected FILE, --unit ID and --batch N.\n\n${importUsage}`);
       return 2;
     }
-    const { body, errors } = await parseRegistrationXlsx(fs.readFileSync(path.resolve(positionals[0]!)));
+    const { body, errors } = await parseRegistrationXlsx(await readInputFile(path.resolve(positionals[0]!)), path.basename(positionals[0]!));
     if (errors.length > 0) {
       console.error(`${path.basename(positionals[0]!)}: ${errors.length} error(s); nothing was imported.`);
       for (const e of errors) console.error(`  第 ${e.row} 行 / row ${e.row}, ${e.column}${e.value === null ? '' : ` "${e.value}"`}: ${e.reason}`);

@@ -1,6 +1,6 @@
-import ExcelJS from 'exceljs';
 import { invalid } from '../errors.ts';
 import { decodeCsv, parseCsv } from '../registry/import-file.ts';
+import { loadWorkbook } from '../input-files.ts';
 
 /** A cell of an order file: text, or a Date for a spreadsheet date cell. */
 export type OrderCell = string | Date;
@@ -85,15 +85,10 @@ export function orderRowsFromTable(table: Table, source: string): OrderFileRow[]
   return rows;
 }
 
-async function readXlsxTable(bytes: Buffer): Promise<Table> {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
-  } catch (error) {
-    throw invalid(`Not a readable .xlsx workbook: ${(error as Error).message}`, null);
-  }
+async function readXlsxTable(bytes: Buffer, source: string): Promise<Table> {
+  const workbook = await loadWorkbook(bytes, source);
   const sheet = workbook.worksheets[0];
-  if (!sheet) throw invalid('The workbook contains no worksheet', null);
+  if (!sheet) throw invalid(`${source} contains no worksheet`, source);
   const table: Table = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: OrderCell[] = [];
@@ -111,6 +106,6 @@ export type OrderFileFormat = (typeof orderFileFormats)[number];
 
 /** Reads trip order rows from CSV (UTF-8 or GBK) or XLSX (first worksheet) bytes. */
 export async function readOrderFile(bytes: Buffer, format: OrderFileFormat, source: string): Promise<OrderFileRow[]> {
-  const table: Table = format === 'csv' ? parseCsv(decodeCsv(bytes)) : await readXlsxTable(bytes);
+  const table: Table = format === 'csv' ? parseCsv(decodeCsv(bytes)) : await readXlsxTable(bytes, source);
   return orderRowsFromTable(table, source);
 }

@@ -1,8 +1,7 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { invalid } from '../errors.ts';
+import { loadWorkbook, readInputFile } from '../input-files.ts';
 
 /** Fields of one registration-form row. */
 export const registryFields = [
@@ -138,17 +137,8 @@ export function parseCsv(text: string): { rowNumber: number; cells: string[] }[]
 export const registryFileFormats = ['csv', 'xlsx'] as const;
 export type RegistryFileFormat = (typeof registryFileFormats)[number];
 
-async function readXlsxTable(content: string | Buffer, source: string): Promise<{ rowNumber: number; cells: string[] }[]> {
-  const workbook = new ExcelJS.Workbook();
-  if (typeof content === 'string') {
-    await workbook.xlsx.readFile(content);
-  } else {
-    try {
-      await workbook.xlsx.load(content as unknown as ArrayBuffer);
-    } catch (error) {
-      throw invalid(`${source} is not a readable .xlsx workbook: ${(error as Error).message}`, source);
-    }
-  }
+async function readXlsxTable(content: Buffer, source: string): Promise<{ rowNumber: number; cells: string[] }[]> {
+  const workbook = await loadWorkbook(content, source);
   const sheet = workbook.worksheets[0];
   if (!sheet) throw invalid(`${source} contains no worksheet`, source);
   const table: { rowNumber: number; cells: string[] }[] = [];
@@ -164,8 +154,8 @@ async function readXlsxTable(content: string | Buffer, source: string): Promise<
 export async function readRegistryFile(file: string): Promise<RegistryRow[]> {
   const extension = path.extname(file).toLowerCase();
   const source = path.basename(file);
-  if (extension === '.csv') return rowsFromTable(parseCsv(decodeCsv(await fs.readFile(file))), source);
-  if (extension === '.xlsx') return rowsFromTable(await readXlsxTable(file, file), source);
+  if (extension === '.csv') return rowsFromTable(parseCsv(decodeCsv(await readInputFile(file))), source);
+  if (extension === '.xlsx') return rowsFromTable(await readXlsxTable(await readInputFile(file), source), source);
   throw invalid(`Unsupported registry file type "${extension || '(none)'}": use .csv or .xlsx`, file);
 }
 

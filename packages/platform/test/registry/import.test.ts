@@ -82,6 +82,29 @@ describe('registry file reading', () => {
     await assert.rejects(readRegistryFile(file), /车牌号/);
   });
 
+  test('renamed text file is not a workbook', async () => {
+    const file = path.join(dir, 'renamed.xlsx');
+    await fs.writeFile(file, '单位名称,车牌号\n');
+    await assert.rejects(readRegistryFile(file), (error: Error & { code?: string; value?: unknown }) => {
+      assert.equal(error.code, 'GONGCHE_ERR_VALIDATION');
+      assert.equal(error.value, 'renamed.xlsx');
+      assert.match(error.message, /renamed\.xlsx is not a readable \.xlsx workbook: it is not an Excel \.xlsx file/);
+      assert.match(error.message, /or as CSV/);
+      assert.doesNotMatch(error.message, /central directory|jszip/, 'no library wording');
+      return true;
+    });
+  });
+
+  test('missing file is named', async () => {
+    const file = path.join(dir, 'no-such-form.csv');
+    await assert.rejects(readRegistryFile(file), (error: Error & { code?: string; value?: unknown }) => {
+      assert.equal(error.code, 'GONGCHE_ERR_FILE_NOT_FOUND');
+      assert.equal(error.value, file);
+      assert.match(error.message, /File not found: .*no-such-form\.csv; check the path/);
+      return true;
+    });
+  });
+
   test('rejects an unsupported file type', async () => {
     const file = path.join(dir, 'form.xls');
     await fs.writeFile(file, 'x');

@@ -3,6 +3,7 @@ import { plateSchema } from '../../registry/schemas.ts';
 import { usageNatures, vehicleTypes } from '../../registry/vocabulary.ts';
 import type { FormBody } from '../forms.ts';
 import { installHeaders } from './form-text.ts';
+import { loadWorkbook } from '../../input-files.ts';
 
 /** One bad row of an imported form: the worksheet row number, the column heading, the value and what is wrong. */
 export interface ImportRowError {
@@ -72,9 +73,8 @@ function listRows(sheet: ExcelJS.Worksheet, headerRow: number, exempt: boolean, 
 }
 
 /** Reads a filled 附件1 workbook (the layout the export writes) into a form body and the row-level errors. */
-export async function parseRegistrationXlsx(content: Buffer): Promise<{ body: FormBody; errors: ImportRowError[] }> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(content as unknown as ArrayBuffer);
+export async function parseRegistrationXlsx(content: Buffer, source = 'the workbook'): Promise<{ body: FormBody; errors: ImportRowError[] }> {
+  const workbook = await loadWorkbook(content, source);
   const sheet = workbook.worksheets[0];
   const errors: ImportRowError[] = [];
   if (!sheet) return { body: { install: [], exempt: [] }, errors: [{ row: 0, column: '-', value: null, reason: 'the workbook has no worksheet' }] };
