@@ -43,9 +43,11 @@ function isPublic(request: FastifyRequest): boolean {
 function readToken(request: FastifyRequest): { token: string; via: 'cookie' | 'bearer' } | null {
   const header = request.headers.authorization;
   if (header !== undefined) {
-    const match = /^Bearer\s+([A-Za-z0-9_-]{20,100})$/.exec(header);
-    if (!match) throw unauthorized('Invalid Authorization header: expected "Bearer <token>" with the token from POST /api/auth/login');
-    return { token: match[1]!, via: 'bearer' };
+    const bearer = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!bearer) throw unauthorized('Invalid Authorization header: expected "Bearer <token>" with the token from POST /api/auth/login');
+    // No session token has another shape, so this one was mistyped, cut off or made up.
+    if (!/^[A-Za-z0-9_-]{20,100}$/.test(bearer[1]!)) throw unauthorized('Session expired or unknown: log in again with POST /api/auth/login');
+    return { token: bearer[1]!, via: 'bearer' };
   }
   const cookie = request.cookies[sessionCookie];
   return cookie ? { token: cookie, via: 'cookie' } : null;

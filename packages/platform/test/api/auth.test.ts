@@ -116,8 +116,14 @@ describe('sessions', () => {
     assert.equal(none.statusCode, 401);
     const malformed = await h.app.inject({ method: 'GET', url: '/api/units', headers: { authorization: 'Token abc' } });
     assert.equal(malformed.statusCode, 401);
+    assert.match(malformed.json().error.message, /expected "Bearer <token>"/);
     const unknown = await h.app.inject({ method: 'GET', url: '/api/units', headers: bearer('A'.repeat(43)) });
     assert.equal(unknown.statusCode, 401);
+    assert.match(unknown.json().error.message, /Session expired or unknown: log in again/);
+    // A token cut short when pasted is well-formed Bearer but no token: it reads as unknown, not as a bad header.
+    const cut = await h.app.inject({ method: 'GET', url: '/api/units', headers: bearer('abc.def') });
+    assert.equal(cut.statusCode, 401);
+    assert.match(cut.json().error.message, /Session expired or unknown: log in again/);
   });
 
   test('expires session idle over 30 minutes', async () => {

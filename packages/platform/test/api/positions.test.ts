@@ -96,6 +96,7 @@ describe('positions range errors', () => {
     ['span over 31 days', 'from=2024-01-01T00:00:00Z&to=2024-02-02T00:00:00Z', /31 days/],
     ['time without zone', 'from=2024-05-01T00:00:00&to=2024-05-02T00:00:00Z', /ISO-8601/],
     ['not a time', `from=yesterday&to=${to}`, /ISO-8601/],
+    ['unencoded plus in offset', `from=2024-05-01T08:00:00+08:00&to=${to}`, /lost the '\+' of its offset.*write it as %2B/],
     ['unknown format', `from=${from}&to=${to}&format=kml`, /format/],
     ['limit too large', `from=${from}&to=${to}&limit=1000000`, /limit/],
   ];

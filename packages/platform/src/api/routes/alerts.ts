@@ -10,7 +10,7 @@ import { appendAudit, AUDIT_ACTIONS } from '../../audit/log.ts';
 import { requestActor } from '../../audit/actors.ts';
 import { assertCapability, assertInScope, auditLeadershipView, hasCapability, isLeadershipVehicle, positionFilter, statedReason, unitScope, type Capability } from '../access.ts';
 import { currentUser } from '../authentication.ts';
-import { errorResponses, idParams, isoTime } from '../schemas.ts';
+import { errorResponses, idParams, isoTime, queryInstant } from '../schemas.ts';
 import { ruleCodes } from '../../rules/rule-codes.ts';
 import { findAlert, listedStates, severities, type AlertView } from '../../alerts/view.ts';
 import { countAlerts, listAlerts, type AlertFilter } from '../../alerts/query.ts';
@@ -21,10 +21,6 @@ import { defaultEvidencePositionLimit, resolveEvidence } from '../../alerts/evid
 const tags = ['alerts'];
 const maxAttachmentsPerAlert = 20;
 
-const instant = (name: string) =>
-  z.iso
-    .datetime({ offset: true, message: `${name} must be an ISO-8601 time with a zone, e.g. 2025-10-01T00:00:00+08:00` })
-    .transform((text) => Date.parse(text));
 
 /** A comma-separated list of words from a vocabulary, e.g. state=pending,explained. */
 const wordList = <T extends string>(name: string, words: readonly T[]) =>
@@ -46,8 +42,8 @@ const filterQuery = z.object({
   rule: wordList('rule', ruleCodes).optional(),
   state: wordList('state', listedStates).optional().describe(`Comma-separated list of: ${listedStates.join(', ')}. Unset: every state but withdrawn`),
   severity: wordList('severity', severities).optional(),
-  from: instant('from').optional().describe('Alerts whose span ends at or after this time'),
-  to: instant('to').optional().describe('Alerts whose span starts before this time'),
+  from: queryInstant('from').optional().describe('Alerts whose span ends at or after this time'),
+  to: queryInstant('to').optional().describe('Alerts whose span starts before this time'),
   late: lateFilter.optional().describe('true: only alerts found on late (blind-area) data; false: only the others'),
   notReproduced: lateFilter.optional().describe('true: only alerts that a rules replay with the current settings no longer reproduced (withdrawn or flagged); false: only the others'),
 });

@@ -3,7 +3,7 @@ import type { ApiOptions, ZodApp } from '../context.ts';
 import { forbidden, invalid } from '../../errors.ts';
 import type { User } from '../../security/users.ts';
 import { currentUser } from '../authentication.ts';
-import { errorResponses, isoTime } from '../schemas.ts';
+import { errorResponses, isoTime, queryInstant } from '../schemas.ts';
 import { listAuditEntries } from '../../audit/query.ts';
 import { verifyAuditChain } from '../../audit/verify.ts';
 import { appendAudit, AUDIT_ACTIONS } from '../../audit/log.ts';
@@ -14,11 +14,7 @@ function assertAuditor(user: User): void {
   if (user.role !== 'auditor') throw forbidden(`Role ${user.role} may not read the audit log; allowed role: auditor`);
 }
 
-const instant = (name: string) =>
-  z.iso
-    .datetime({ offset: true, message: `${name} must be an ISO-8601 time with a zone, e.g. 2024-05-01T00:00:00+08:00` })
-    .transform((text) => Date.parse(text))
-    .optional();
+const instant = (name: string) => queryInstant(name).optional();
 
 const listQuery = z.object({
   from: instant('from'),

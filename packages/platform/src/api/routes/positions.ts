@@ -6,21 +6,17 @@ import { assertCapability, assertInScope, auditLeadershipView, isLeadershipVehic
 import { currentUser } from '../authentication.ts';
 import { appendAudit, AUDIT_ACTIONS } from '../../audit/log.ts';
 import { requestActor } from '../../audit/actors.ts';
-import { errorResponses, idParams, isoTime, queryBoolean } from '../schemas.ts';
+import { errorResponses, idParams, isoTime, queryBoolean, queryInstant } from '../schemas.ts';
 import { readPositions, toGeoJson } from '../positions-query.ts';
 
 const maxSpanDays = 31;
 const maxLimit = 50_000;
 
-const instant = (name: string) =>
-  z.iso
-    .datetime({ offset: true, message: `${name} must be an ISO-8601 time with a zone, e.g. 2024-05-01T00:00:00Z` })
-    .transform((text) => Date.parse(text));
 
 const rangeQuery = z
   .object({
-    from: instant('from'),
-    to: instant('to'),
+    from: queryInstant('from'),
+    to: queryInstant('to'),
     format: z.enum(['json', 'geojson']).default('json'),
     includeInvalid: queryBoolean,
     limit: z.coerce.number().int().min(1).max(maxLimit).default(10_000),

@@ -5,22 +5,18 @@ import type { TripTable } from '../../store/schema-rule-engine.ts';
 import { getVehicle } from '../../registry/vehicles.ts';
 import { assertCapability, assertInScope, positionFilter, statedReason, unitScope, type PositionView } from '../access.ts';
 import { currentUser } from '../authentication.ts';
-import { errorResponses, idParams, isoTime } from '../schemas.ts';
+import { errorResponses, idParams, isoTime, queryInstant } from '../schemas.ts';
 import { verdictReasons } from '../../rules/engine/verdict.ts';
 
 const tags = ['trips'];
 const verdicts = ['covered', 'no_order', 'outside_window', 'off_destinations', 'wrong_driver', 'out_of_area_unapproved'] as const;
 const maxSpanDays = 93;
 
-const instant = (name: string) =>
-  z.iso
-    .datetime({ offset: true, message: `${name} must be an ISO-8601 time with a zone, e.g. 2026-03-01T00:00:00+08:00` })
-    .transform((text) => Date.parse(text));
 
 const rangeQuery = z
   .object({
-    from: instant('from'),
-    to: instant('to'),
+    from: queryInstant('from'),
+    to: queryInstant('to'),
     verdict: z.enum(verdicts).optional(),
     limit: z.coerce.number().int().min(1).max(5000).default(1000),
     reason: z.string().max(200).optional().describe('Stated reason for seeing leadership vehicles\' trips live; as for positions'),
