@@ -180,6 +180,11 @@ export class TerminalConnection {
   #finish(reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#discarded > 0) {
+      // An HTTP request or a port scan ends here: once per connection, with the address's running total.
+      const fromAddress = this.context.discards.get(this.#socket.remoteAddress ?? 'unknown');
+      this.log.warn({ discardedBytes: this.#discarded, discardedFromAddress: fromAddress, reason, phone: this.peer?.phone }, 'connection sent bytes that are not JT/T 808');
+    }
     this.pending.rejectAll(new AppError('GONGCHE_ERR_TERMINAL_OFFLINE', 409, `Connection to the terminal closed (${reason})`));
     this.#onClose(this, reason);
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { encodeBody, encodeMessage, encodeSubpackages } from '@gongche/jt808';
 import { RawTerminal, startTestGateway, type TestGateway } from '../helpers/gateway-harness.ts';
@@ -103,6 +104,20 @@ describe('gateway location ingest', () => {
     await settle();
     assert.equal(client.received.some((m) => m.messageId === 0x8001 && m.body.replySerial === badSerial), false);
     assert.ok((t.gateway.discards.get('127.0.0.1') ?? t.gateway.discards.get('::ffff:127.0.0.1') ?? 0) >= 18);
+  });
+
+  it('logs an HTTP request on the gateway port with its address', async () => {
+    const request = 'GET /api/vehicles HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
+    const socket = net.connect(t.gateway.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.end(request);
+    await new Promise((resolve) => socket.once('close', resolve));
+    await settle();
+    const line = t.logs.find((entry) => entry.msg === 'connection sent bytes that are not JT/T 808' && entry.discardedBytes === request.length);
+    assert.ok(line, 'one warning for the connection');
+    assert.equal(line.level, 40);
+    assert.match(String(line.remote), /127\.0\.0\.1/);
+    assert.ok(Number(line.discardedFromAddress) >= request.length, 'the address\'s running total');
   });
 
   it('answers an unsupported message id with result 3', async () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { FrameDecoder, decodeMessage, encodeMessage, type HeaderEdition, type Message, type MessageBody } from '@gongche/jt808';
 import { defaultConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -19,6 +20,8 @@ export interface TestGateway {
   store: Store;
   gateway: Gateway;
   config: Config;
+  /** The gateway's log lines at info level and above, parsed, in order. */
+  logs: Record<string, unknown>[];
   /** Adds a vehicle with a bound terminal and returns their ids. */
   addTerminal(phone: string, plate: string, legacyAuthCode?: string): Promise<{ vehicleId: number; terminalId: number }>;
   close(): Promise<void>;
@@ -31,7 +34,14 @@ export async function startTestGateway(configure: (config: Config) => void = () 
   configure(config);
   const store = await openStore({ file: path.join(dir, 'gongche.db'), synchronous: 'NORMAL' });
   attachTestKeyring(store);
-  const logger = createLogger();
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'info' }, sink);
   const gateway = await startGateway({ store, config, logger });
   const unit = await createUnit(store.db, unitInput.parse({ name: '喀什地区测试单位' }));
   return {
@@ -39,6 +49,7 @@ export async function startTestGateway(configure: (config: Config) => void = () 
     store,
     gateway,
     config,
+    logs,
     async addTerminal(phone, plate, legacyAuthCode) {
       const vehicle = await createVehicle(store.db, vehicleInput.parse({ unitId: unit.id, plate, vehicleType: '轿车', usageNature: '一般公务用车' }));
       const terminal = await createTerminal(store.db, terminalInput.parse({ phone, vehicleId: vehicle.id, legacyAuthCode }));

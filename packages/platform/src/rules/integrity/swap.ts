@@ -126,10 +126,11 @@ export async function recordSwaps(
     terminal ??= await deps.db.selectFrom('terminals').select(['id', 'phone', 'vehicle_id', 'terminal_id', 'iccid']).where('id', '=', terminalOrId as number).executeTakeFirstOrThrow();
     const drafts = await enabledOnly(deps, await findSwaps(deps.db, terminal, reported, now));
     if (drafts.length === 0) return;
-    deps.logger.warn({ phone: terminal.phone, terminal: terminal.id, reportedTerminalId: reported.terminalId, reportedIccid: reported.iccid, alerts: drafts.length }, 'terminal or SIM swap detected');
+    // Named apart from the connection logger's phone and terminal bindings, which hold the header's phone.
+    deps.logger.warn({ registryPhone: terminal.phone, terminalRecordId: terminal.id, reportedTerminalId: reported.terminalId, reportedIccid: reported.iccid, alerts: drafts.length }, 'terminal or SIM swap detected');
     await saveIntegrityAlerts(deps, drafts, now);
   } catch (error) {
-    deps.logger.error({ err: error, phone: terminal?.phone, terminal: terminal?.id ?? terminalOrId }, 'terminal swap check failed');
+    deps.logger.error({ err: error, registryPhone: terminal?.phone, terminalRecordId: terminal?.id ?? terminalOrId }, 'terminal swap check failed');
   }
 }
 
