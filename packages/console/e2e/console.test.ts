@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import { launchBrowser, startServer, type TestBrowser, type TestServer } from './harness.ts';
 import { installerUnit, unitWithReviewedForm } from './rollout-data.ts';
 import { bureauCreatesBatch, bureauIssuesLettersAndWorkOrders } from './bureau-rollout.ts';
+import { bureauAssignsBatchByHand } from './batch-overrides.ts';
 import { adminSeesVehicles } from './admin-map.ts';
 import { operatorSubmitsForm } from './operator-registration.ts';
 import { installerCompletesWorkOrder } from './installer-work-order.ts';
@@ -52,6 +53,8 @@ test('admin sees vehicles on the map', () => withBrowser(undefined, (browser) =>
 test('bureau admin creates an installation batch', () => withBrowser(undefined, async (browser) => {
   batchId = await bureauCreatesBatch(server, browser, bureau);
 }));
+
+test('bureau admin assigns a batch by hand', () => withBrowser(undefined, (browser) => bureauAssignsBatchByHand(server, browser, bureau)));
 
 test('unit operator submits a registration form', async () => {
   const units = await server.call<{ items: { id: number; name: string }[] }>(bureau, 'GET', '/api/units');

@@ -21,6 +21,22 @@ const en: Widen<typeof zhCN> = {
     form: 'Form', letter: 'Reply letter', workOrders: 'Work orders', noForm: 'Not filed', vehicles: '{count} vehicles', scopeUnits: '{units} units, {vehicles} vehicles',
     unitVehicles: 'Vehicles',
   },
+  overrides: {
+    assign: 'Change batch', title: 'Assign to another batch', tag: 'By hand', heading: 'Manual batch assignments',
+    intro: 'These units and vehicles do not follow the batches\' scope: the bureau assigned them to the listed batch by hand. Removing an assignment lets the scope decide again.',
+    empty: 'No manual assignments. Click "Change batch" on the Units or Scope tab to move a unit or vehicle to another batch.',
+    objectType: { unit: 'Unit', vehicle: 'Vehicle' }, object: 'Unit or vehicle', unitNamed: 'Unit: {unit}', vehicleOf: 'Vehicle: {plate} ({unit})',
+    explain: {
+      unit: 'Once saved, the unit leaves the batch its scope put it in and moves to the chosen batch with its vehicles, except vehicles that match a leadership-vehicles scope or have an assignment of their own.',
+      vehicle: 'Once saved, the vehicle leaves the batch its scope put it in and moves to the chosen batch; it no longer follows its unit or the leadership-vehicles scope.',
+    },
+    replaces: 'Already assigned to batch {number} by hand (reason: {reason}). Saving replaces that assignment.',
+    batch: 'Target batch', batchPlaceholder: 'Select a batch', currentBatch: 'Batch {number} · {name} (current)', batchRequired: 'Select the batch to move to',
+    noOtherBatch: 'There is no other batch to move to. Create a batch first.',
+    reason: 'Reason', reasonPlaceholder: 'For example: the unit\'s vehicles are installed together with batch 2', reasonLength: 'Enter a reason of {min} to {max} characters',
+    saved: 'Batch assignment saved', createdBy: 'Set by', remove: 'Remove',
+    confirmRemove: 'Remove the manual assignment of "{object}" to batch {number}? The batches\' scope then decides its batch again.', removed: 'Manual assignment of "{object}" removed',
+  },
   letters: {
     issue: 'Issue reply letter', confirmIssue: 'Issue the reply letter for {unit}? The form is then locked and the letter takes the next document number of the year.', issued: 'Reply letter issued: {number}',
     download: 'Download', pdf: 'PDF', docx: 'Word', waiting: 'Awaiting reviews', number: 'Document number',

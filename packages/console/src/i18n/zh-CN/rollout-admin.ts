@@ -1,6 +1,6 @@
 /**
- * Simplified Chinese messages of the bureau's rollout pages: installation batches, reply letters
- * and work order creation. Merged into the console's messages in ../index.ts,
+ * Simplified Chinese messages of the bureau's rollout pages: installation batches, manual batch
+ * assignments, reply letters and work order creation. Merged into the console's messages in ../index.ts,
  * and en/rollout-admin.ts has the same keys.
  */
 export default {
@@ -20,6 +20,22 @@ export default {
     tabs: { units: '各单位进度', scope: '范围' },
     form: '登记表', letter: '函复', workOrders: '工单', noForm: '未填报', vehicles: '{count} 辆', scopeUnits: '{units} 个单位，{vehicles} 辆车',
     unitVehicles: '车辆',
+  },
+  overrides: {
+    assign: '调整批次', title: '手工调整批次', tag: '手工调整', heading: '手工调整批次',
+    intro: '以下单位和车辆不按批次范围划分，而是由管理局手工调入所列批次；撤销后重新按批次范围划分。',
+    empty: '暂无手工调整。在“各单位进度”或“范围”页签点击“调整批次”，可把单位或车辆调入其他批次。',
+    objectType: { unit: '单位', vehicle: '车辆' }, object: '对象', unitNamed: '单位：{unit}', vehicleOf: '车辆：{plate}（{unit}）',
+    explain: {
+      unit: '保存后，该单位离开按批次范围划入的批次，连同其车辆改入所选批次；符合领导保障用车范围或已单独调整的车辆除外。',
+      vehicle: '保存后，该车辆离开按批次范围划入的批次，改入所选批次，不再随所属单位或领导保障用车范围划分。',
+    },
+    replaces: '已手工调入第 {number} 批（原因：{reason}），保存后替换原调整。',
+    batch: '调入批次', batchPlaceholder: '选择批次', currentBatch: '第 {number} 批 · {name}（当前批次）', batchRequired: '请选择调入的批次',
+    noOtherBatch: '没有其他批次可调入，请先新建批次。',
+    reason: '调整原因', reasonPlaceholder: '如：该单位车辆已随第二批统一安装', reasonLength: '请填写调整原因，{min} 至 {max} 个字',
+    saved: '批次已调整', createdBy: '操作人', remove: '撤销',
+    confirmRemove: '撤销“{object}”调入第 {number} 批的手工调整？撤销后重新按批次范围划分批次。', removed: '已撤销“{object}”的手工调整',
   },
   letters: {
     issue: '生成函复', confirmIssue: '为 {unit} 生成函复文件？生成后登记表锁定，不能再修改，文号按年度顺序编排。', issued: '函复已生成：{number}',

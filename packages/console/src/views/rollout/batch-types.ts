@@ -26,6 +26,43 @@ export interface BatchScope {
   units: { unitId: number; vehicleIds: number[] }[];
 }
 
+/** An item of GET /api/rollout/overrides: a unit or vehicle assigned to a batch by hand. */
+export interface BatchOverride {
+  objectType: 'unit' | 'vehicle';
+  objectId: number;
+  /** The unit's name or the vehicle's plate. */
+  objectName: string;
+  /** The vehicle's unit, or null for a unit. */
+  unitName: string | null;
+  batchId: number;
+  batchNumber: number;
+  batchName: string;
+  reason: string;
+  /** Username of the administrator who set it, or null when the user record is missing. */
+  createdBy: string | null;
+  createdAt: string;
+}
+
+/** The unit or vehicle that the manual assignment dialog moves, and the batch it was shown in. */
+export interface OverrideTarget {
+  objectType: BatchOverride['objectType'];
+  objectId: number;
+  /** The unit's name or the vehicle's plate. */
+  name: string;
+  /** The vehicle's unit, or null for a unit. */
+  unitName: string | null;
+  /** The batch whose list the administrator started from. */
+  fromBatchId: number;
+}
+
+/**
+ * Tells whether a unit or vehicle is assigned to this batch by hand. A unit assigned elsewhere can
+ * still be listed in the batch because one of its vehicles is in it.
+ */
+export function assignedByHand(overrides: BatchOverride[], objectType: BatchOverride['objectType'], objectId: number, batchId: number): boolean {
+  return overrides.some((override) => override.objectType === objectType && override.objectId === objectId && override.batchId === batchId);
+}
+
 /** An item of GET /api/rollout/letters. */
 export interface LetterSummary {
   id: number;
