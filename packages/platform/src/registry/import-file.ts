@@ -33,6 +33,15 @@ export const requiredFields: readonly RegistryField[] = ['unit', 'plate', 'vehic
 export interface RegistryRow {
   rowNumber: number;
   values: Partial<Record<RegistryField, string>>;
+  /** Non-empty cells to the right of the header's last column, by spreadsheet column letter. */
+  beyondHeader?: { column: string; value: string }[];
+}
+
+/** Returns the spreadsheet letter of a zero-based column index: A, B, …, Z, AA, … */
+export function columnLetter(index: number): string {
+  let letter = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letter = String.fromCharCode(65 + ((n - 1) % 26)) + letter;
+  return letter;
 }
 
 // Headings are matched without spaces, asterisks (required-column marks) and case.
@@ -52,7 +61,7 @@ const isPlateHeading = (cell: string) => headingLookup.get(normaliseHeading(cell
  * Builds rows from a table of cell texts. The header is the first of the first 10 rows with a
  * plate heading (so a title row above it is skipped), else the first non-empty row.
  */
-export function rowsFromTable(table: { rowNumber: number; cells: string[] }[], source: string): RegistryRow[] {
+export function rowsFromTable(table: { rowNumber: number; cells: string[] }[], source: string, format: RegistryFileFormat): RegistryRow[] {
   const header =
     table.slice(0, 10).find((row) => row.cells.some(isPlateHeading)) ?? table.find((row) => row.cells.some((cell) => cell.trim() !== ''));
   if (!header) throw invalid(`${source} contains no rows; expected a header row with 单位名称, 车牌号, …`, source);
@@ -80,7 +89,12 @@ export function rowsFromTable(table: { rowNumber: number; cells: string[] }[], s
       const text = (row.cells[index] ?? '').trim();
       if (text !== '') values[field] = text;
     }
-    rows.push({ rowNumber: row.rowNumber, values });
+    // Only CSV: there a value beyond the header is a shifted row. A workbook may hold notes beside the table.
+    const beyondHeader = format === 'xlsx' ? [] : row.cells
+      .map((cell, index) => ({ column: columnLetter(index), value: cell.trim(), index }))
+      .filter((cell) => cell.index >= header.cells.length && cell.value !== '')
+      .map(({ column, value }) => ({ column, value }));
+    rows.push({ rowNumber: row.rowNumber, values, ...(beyondHeader.length > 0 && { beyondHeader }) });
   }
   return rows;
 }
@@ -154,13 +168,13 @@ async function readXlsxTable(content: Buffer, source: string): Promise<{ rowNumb
 export async function readRegistryFile(file: string): Promise<RegistryRow[]> {
   const extension = path.extname(file).toLowerCase();
   const source = path.basename(file);
-  if (extension === '.csv') return rowsFromTable(parseCsv(decodeCsv(await readInputFile(file))), source);
-  if (extension === '.xlsx') return rowsFromTable(await readXlsxTable(await readInputFile(file), source), source);
+  if (extension === '.csv') return rowsFromTable(parseCsv(decodeCsv(await readInputFile(file))), source, 'csv');
+  if (extension === '.xlsx') return rowsFromTable(await readXlsxTable(await readInputFile(file), source), source, 'xlsx');
   throw invalid(`Unsupported registry file type "${extension || '(none)'}": use .csv or .xlsx`, file);
 }
 
 /** Reads a registration form from the bytes of an uploaded file. `source` names the file in errors. */
 export async function readRegistryBytes(bytes: Buffer, format: RegistryFileFormat, source: string): Promise<RegistryRow[]> {
-  if (format === 'csv') return rowsFromTable(parseCsv(decodeCsv(bytes)), source);
-  return rowsFromTable(await readXlsxTable(bytes, source), source);
+  if (format === 'csv') return rowsFromTable(parseCsv(decodeCsv(bytes)), source, 'csv');
+  return rowsFromTable(await readXlsxTable(bytes, source), source, 'xlsx');
 }

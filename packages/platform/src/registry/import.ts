@@ -19,7 +19,8 @@ export type ImportErrorCode =
   | 'repeated_in_file'
   | 'plate_taken'
   | 'phone_taken'
-  | 'category_differs';
+  | 'category_differs'
+  | 'beyond_header';
 
 /** One problem of one cell; `row` is the spreadsheet row number (header = row 1). */
 export interface ImportError {
@@ -117,6 +118,10 @@ function parseRow(row: RegistryRow, errors: RegistryImportError[]): ParsedRow {
     const result = fieldSchemas[field].safeParse(value);
     if (result.success) parsed[field] = result.data as string;
     else errors.push({ ...cell, ...schemaFailure(field), reason: result.error.issues.map((issue) => issue.message).join('; ') });
+  }
+  // Usually a comma inside an unquoted CSV value, which shifts the row's later values one column right.
+  for (const extra of row.beyondHeader ?? []) {
+    errors.push({ row: row.rowNumber, column: extra.column, value: extra.value, code: 'beyond_header', reason: `value in column ${extra.column}, to the right of the header's last column: put a value that contains a comma in double quotes, or add the column's heading` });
   }
   return parsed;
 }

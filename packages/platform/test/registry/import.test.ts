@@ -191,6 +191,26 @@ describe('registry import', () => {
     assert.equal(coded['7:终端手机号']!.code, 'repeated_in_file');
   });
 
+  test('unquoted comma shifts a CSV row', async () => {
+    const file = path.join(dir, 'comma.csv');
+    // The brand and model contain a comma but no quotes, so the row has one value too many.
+    await fs.writeFile(file, header.join(',') + '\r\n' + '喀什地区林业局,丰田,凯美瑞,新Q70003,轿车,一般公务用车,,13900007003\r\n');
+    const result = await importRegistry(store.db, await readRegistryFile(file), { dryRun: true });
+    const beyond = result.errors.find((e) => e.code === 'beyond_header');
+    assert.ok(beyond, JSON.stringify(result.errors));
+    assert.equal(beyond.row, 2);
+    assert.equal(beyond.column, 'H');
+    assert.equal(beyond.value, '13900007003');
+    assert.match(beyond.reason, /double quotes/);
+  });
+
+  test('notes beside a workbook table are ignored', async () => {
+    const file = path.join(dir, 'notes.xlsx');
+    await writeXlsx(file, [header, ['喀什地区林业局', '', '新Q70004', '轿车', '一般公务用车', '', '13900007004', '', '', '已核对']]);
+    const result = await importRegistry(store.db, await readRegistryFile(file), { dryRun: true });
+    assert.deepEqual(result.errors, []);
+  });
+
   test('too long text gives the maximum', async () => {
     const file = path.join(dir, 'long.csv');
     await fs.writeFile(file, csv([header, ['喀什地区林业局', '品'.repeat(61), '新Q70002', '轿车', '一般公务用车', '', '13900007002']]));

@@ -48,6 +48,7 @@ export default {
       missing: 'Required; the cell is empty', tooLong: 'Longer than {max} characters', notAllowed: 'Not an accepted value; use one of {allowed}', invalidFormat: 'Invalid format',
       repeated: 'Repeats row {row}', plateTaken: 'The plate is already registered (plates are unique across the prefecture). Delete the row or check the plate',
       phoneTaken: 'The terminal phone is already registered to another terminal. Check the number', categoryDiffers: 'Row {row} gives this new unit another category',
+      beyondHeader: 'This column is beyond the header: put a value that contains a comma in double quotes, or the later values shift; or add the column\'s heading',
     },
   },
 } as const;

@@ -52,6 +52,7 @@ export default {
       missing: '必填，不能为空', tooLong: '超过 {max} 个字', notAllowed: '不在可选范围内，应为：{allowed}', invalidFormat: '格式不正确',
       repeated: '与第 {row} 行重复', plateTaken: '该车牌号已登记（车牌号在全地区唯一），请删去这一行或核对车牌号',
       phoneTaken: '该终端手机号已登记为其他终端，请核对号码', categoryDiffers: '同一新单位在第 {row} 行填写的单位类别与此不同',
+      beyondHeader: '这一列在表头之外：含逗号的值须用英文双引号括起来，否则后面的值会错位；或在表头补上这一列的列名',
     },
   },
 } as const;

@@ -52,6 +52,8 @@ export function describeImportRow(error: ImportRowError): string | undefined {
       return t('registry.importErrors.phoneTaken');
     case 'category_differs':
       return t('registry.importErrors.categoryDiffers', { row: error.otherRow ?? '' });
+    case 'beyond_header':
+      return t('registry.importErrors.beyondHeader');
     default:
       return undefined;
   }

@@ -33,7 +33,7 @@ export async function registryImportRoutes(app: ZodApp, { store }: ApiOptions): 
     schema: {
       tags: ['registry'],
       summary: 'Import units, vehicles and terminals from a registration form (CSV or XLSX, base64)',
-      description: 'Columns 单位名称, 车牌号, 车辆类型, 使用性质, 终端手机号 and optional 品牌型号, 备注, 单位类别, 领导职级, 终端ID, IMEI, ICCID. A unit that does not exist yet is created. All or nothing: any bad row stores nothing and the response is 400 GONGCHE_ERR_IMPORT_ROWS with one detail per problem: row, column, value, reason in English, and code (missing, too_long with max, not_allowed with allowed, invalid_format, repeated_in_file with otherRow, plate_taken, phone_taken, category_differs with otherRow) for a reason in the user\'s language.',
+      description: 'Columns 单位名称, 车牌号, 车辆类型, 使用性质, 终端手机号 and optional 品牌型号, 备注, 单位类别, 领导职级, 终端ID, IMEI, ICCID. A unit that does not exist yet is created. All or nothing: any bad row stores nothing and the response is 400 GONGCHE_ERR_IMPORT_ROWS with one detail per problem: row, column, value, reason in English, and code (missing, too_long with max, not_allowed with allowed, invalid_format, repeated_in_file with otherRow, plate_taken, phone_taken, category_differs with otherRow, beyond_header for a CSV value right of the header) for a reason in the user\'s language.',
       body: importBody,
       response: { 200: importOutput, ...errorResponses },
     },
