@@ -76,7 +76,7 @@ const formHeader = ['单位名称', '品牌型号', '车牌号', '车辆类型',
  * then imported, and its vehicles appear in the list with their terminals.
  */
 export async function bureauImportsRegistrationForm(server: TestServer, browser: TestBrowser, bureau: string): Promise<void> {
-  const unit = '喀什地区统计局';
+  const unit = '喀什地区档案局';
   const { page } = browser;
   await logIn(page, server.baseUrl, 'bureau');
   await page.waitForURL('**/dashboard');
@@ -87,7 +87,7 @@ export async function bureauImportsRegistrationForm(server: TestServer, browser:
   const dialog = page.locator('[data-test=import-dialog]');
   await dialog.waitFor();
   const upload = dialog.locator('[data-test=import-file] input[type=file]');
-  await upload.setInputFiles(writeForm('统计局-有错.csv', [
+  await upload.setInputFiles(writeForm('档案局-有错.csv', [
     formHeader,
     [unit, '丰田 凯美瑞', '新QT3001', '轿车', '一般公务用车', '', '013900003001'],
     [unit, '别克 GL8', '新QT30', '商务车', '一般公务用车', '', '013900003002'],
@@ -106,7 +106,7 @@ export async function bureauImportsRegistrationForm(server: TestServer, browser:
   const units = await server.call<{ items: { name: string }[] }>(bureau, 'GET', '/api/units');
   assert.equal(units.items.some((u) => u.name === unit), false, 'the rejected file created no unit');
 
-  await upload.setInputFiles(writeForm('统计局.csv', [
+  await upload.setInputFiles(writeForm('档案局.csv', [
     formHeader,
     [unit, '丰田 凯美瑞', '新QT3001', '轿车', '一般公务用车', '', '013900003001'],
     [unit, '别克 GL8', '新QT3002', '商务车', '一般公务用车', '', '013900003002'],
