@@ -47,10 +47,16 @@ export async function startGateway(options: { store: Store; config: Config; logg
     connection.log.info('connection opened');
   });
   server.on('error', (error) => logger.error({ err: error }, 'gateway server error'));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.jt808Port, config.jt808Host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.jt808Port, config.jt808Host, () => resolve());
+    });
+  } catch (error) {
+    // The ingest worker thread would keep the process alive after the caller gives up.
+    await writer.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   logger.info({ host: config.jt808Host, port }, 'JT/T 808 gateway listening');
 
