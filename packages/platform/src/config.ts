@@ -57,6 +57,11 @@ export interface GatewaySettings {
   maxFramesPerSecond: number;
   /** Non-JT/T 808 bytes tolerated from one connection before it is closed. */
   maxDiscardedBytes: number;
+  /**
+   * Non-JT/T 808 bytes tolerated before a connection's first frame. A terminal's modem may send a
+   * few bytes of noise on connect, but an HTTP request or a probe is longer, and is closed at once.
+   */
+  maxDiscardedBeforeFirstFrame: number;
   /** How long an incomplete subpackaged message waits before the gateway requests the missing packages. */
   subpackageTimeoutS: number;
   /** Timeout of a platform command waiting for the terminal's response. */
@@ -166,6 +171,7 @@ export const defaultGatewaySettings: GatewaySettings = {
   maxBufferedBytes: 64 * 1024,
   maxFramesPerSecond: 200,
   maxDiscardedBytes: 4096,
+  maxDiscardedBeforeFirstFrame: 64,
   subpackageTimeoutS: 30,
   commandTimeoutS: 30,
   maxUnacknowledgedReports: 2000,

@@ -124,7 +124,8 @@ export class TerminalConnection {
     // Bounded so that a scan from many addresses cannot grow the map without limit.
     if (discards.has(address) || discards.size < 10_000) discards.set(address, (discards.get(address) ?? 0) + bytes);
     this.log.debug({ bytes }, 'non-JT/T 808 bytes skipped');
-    if (this.#discarded > this.context.config.gateway.maxDiscardedBytes) this.close('not_jt808');
+    const { maxDiscardedBytes, maxDiscardedBeforeFirstFrame } = this.context.config.gateway;
+    if (this.#discarded > maxDiscardedBytes || (this.framesIn === 0 && this.#discarded > maxDiscardedBeforeFirstFrame)) this.close('not_jt808');
   }
 
   /** Returns the next platform serial of this connection: 1, 2, ... 65535, 0, 1, ... */

@@ -106,16 +106,19 @@ describe('gateway location ingest', () => {
     assert.ok((t.gateway.discards.get('127.0.0.1') ?? t.gateway.discards.get('::ffff:127.0.0.1') ?? 0) >= 18);
   });
 
-  it('logs an HTTP request on the gateway port with its address', async () => {
-    const request = 'GET /api/vehicles HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
+  it('closes and logs an HTTP request on the gateway port', async () => {
+    const request = 'GET /api/vehicles HTTP/1.1\r\nHost: 127.0.0.1:6808\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n';
     const socket = net.connect(t.gateway.port, '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
-    socket.end(request);
+    // The client keeps its side open, as curl does while it waits for a response: the gateway closes it.
+    socket.write(request);
+    socket.resume();
     await new Promise((resolve) => socket.once('close', resolve));
     await settle();
     const line = t.logs.find((entry) => entry.msg === 'connection sent bytes that are not JT/T 808' && entry.discardedBytes === request.length);
     assert.ok(line, 'one warning for the connection');
     assert.equal(line.level, 40);
+    assert.equal(line.reason, 'not_jt808');
     assert.match(String(line.remote), /127\.0\.0\.1/);
     assert.ok(Number(line.discardedFromAddress) >= request.length, 'the address\'s running total');
   });
