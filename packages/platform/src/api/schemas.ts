@@ -27,17 +27,22 @@ export const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 export const isoTime = z.string().describe('ISO-8601 UTC time');
 
+/** Whether a time ends in a space and an offset: an unencoded '+' in a URL arrives as a space. */
+export const lostOffsetPlus = (text: string) => / \d{2}(:?\d{2})?$/.test(text);
+
+export const lostOffsetPlusMessage = (name: string, text: string) =>
+  `${name} "${text}" lost the '+' of its offset, which a URL reads as a space: write it as %2B, e.g. 2026-03-01T08:00:00%2B08:00`;
+
 /**
  * A time in a query string, as UTC milliseconds: ISO 8601 with a zone offset or Z. An unencoded
  * '+' in a URL arrives as a space, so a time that ends in a space and an offset gets a hint to
  * write %2B instead.
  */
 export const queryInstant = (name: string) =>
-  z.string().transform((text, ctx) => {
+  z.string({ error: (issue) => (issue.input === undefined ? `${name} is required: an ISO-8601 time such as 2026-03-01T00:00:00Z` : undefined) }).transform((text, ctx) => {
     if (z.iso.datetime({ offset: true }).safeParse(text).success) return Date.parse(text);
-    const plusLost = / \d{2}(:?\d{2})?$/.test(text);
-    const message = plusLost
-      ? `${name} "${text}" lost the '+' of its offset, which a URL reads as a space: write it as %2B, e.g. ${name}=2026-03-01T08:00:00%2B08:00`
+    const message = lostOffsetPlus(text)
+      ? lostOffsetPlusMessage(name, text)
       : `${name} must be an ISO-8601 time with a zone, e.g. 2026-03-01T08:00:00+08:00 (write the '+' as %2B in a URL) or 2026-03-01T00:00:00Z`;
     ctx.addIssue({ code: 'custom', message });
     return z.NEVER;

@@ -89,7 +89,7 @@ describe('positions range', () => {
 
 describe('positions range errors', () => {
   const cases: [string, string, RegExp][] = [
-    ['missing from', `to=${to}`, /from/],
+    ['missing from', `to=${to}`, /from is required/],
     ['missing to', `from=${from}`, /to/],
     ['to before from', `from=${to}&to=${from}`, /later than from/],
     ['to equal to from', `from=${from}&to=${from}`, /later than from/],

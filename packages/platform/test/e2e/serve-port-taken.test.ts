@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../../bin/gongche.mjs', import.meta.url));
 
-/** Runs `gongche serve` with the JT/T 808 port taken and returns its exit code and stderr, or null when it is still running after the timeout. */
+/** Runs `gongche serve` with the given port taken and returns its exit code and stderr, or null when it is still running after the timeout. */
 async function serveOnTakenPort(portKind: 'jt808' | 'http'): Promise<{ code: number | null; stderr: string }> {
   const holder = net.createServer();
   await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));

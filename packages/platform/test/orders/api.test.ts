@@ -138,6 +138,9 @@ describe('trip orders API', () => {
     assert.ok(list.items.every((o: { status: string }) => o.status === 'approved'));
     const none = (await call('admin', 'GET', `/api/orders?from=${encodeURIComponent('2025-06-01T00:00:00+08:00')}`)).json();
     assert.equal(none.total, 0);
+    const unencoded = await call('admin', 'GET', '/api/orders?from=2025-06-01T00:00:00+08:00');
+    assert.equal(unencoded.statusCode, 400);
+    assert.match(unencoded.json().error.message, /lost the '\+' of its offset.*write it as %2B/);
   });
 
   test('imports XLSX with per-row errors', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lostOffsetPlus, lostOffsetPlusMessage } from '../schemas.ts';
 import { AppError } from '../../errors.ts';
 import { categoryHint, parseCategory } from '../../places/categories.ts';
 
@@ -33,7 +34,8 @@ export const isoInstant = z
   .transform((text, ctx) => {
     const ms = Date.parse(text);
     if (!Number.isFinite(ms)) {
-      ctx.addIssue({ code: 'custom', message: `invalid time ${text}; use ISO-8601 such as 2025-05-06T09:30:00+08:00` });
+      const message = lostOffsetPlus(text) ? lostOffsetPlusMessage('the time', text) : `invalid time ${text}; use ISO-8601 such as 2025-05-06T09:30:00+08:00`;
+      ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
     }
     return ms;
