@@ -76,6 +76,7 @@ export interface TerminalEvents {
 export class SimulatedTerminal extends EventEmitter<TerminalEvents> {
   readonly phone: string;
   readonly edition: HeaderEdition;
+  #connectionErrorLogged = false;
   readonly stats: TerminalStats = { connects: 0, reportsSent: 0, acknowledged: 0, rejected: 0, resent: 0, buffered: 0, uploaded: 0, commandsAnswered: 0 };
   stopReason: string | null = null;
 
@@ -215,12 +216,19 @@ export class SimulatedTerminal extends EventEmitter<TerminalEvents> {
     socket.setNoDelay(true);
     socket.on('connect', () => this.#onConnected());
     socket.on('data', (chunk) => this.#onData(decoder, chunk));
-    socket.on('error', (error) => this.#log.warn({ err: error, host: this.#options.host, port: this.#options.port }, 'terminal connection error'));
+    socket.on('error', (error) => {
+      // One warning per outage: a gateway that is down refuses every reconnect attempt the same way.
+      const fields = { error: error.message, code: (error as NodeJS.ErrnoException).code, host: this.#options.host, port: this.#options.port, attempt: this.#reconnectAttempt };
+      if (this.#connectionErrorLogged) this.#log.debug(fields, 'terminal connection error');
+      else this.#log.warn(fields, 'terminal connection error; retrying with backoff');
+      this.#connectionErrorLogged = true;
+    });
     socket.on('close', () => this.#onClosed(socket));
   }
 
   #onConnected(): void {
     this.stats.connects++;
+    this.#connectionErrorLogged = false;
     this.#registeredThisConnection = false;
     this.#log.info({ host: this.#options.host, port: this.#options.port, reusesAuthCode: this.#authCode !== null }, 'terminal connected');
     if (this.#authCode) this.#authenticate();
