@@ -108,6 +108,11 @@ type ParsedRow = { rowNumber: number } & Partial<Record<RegistryField, string>>;
 
 function parseRow(row: RegistryRow, errors: RegistryImportError[]): ParsedRow {
   const parsed: ParsedRow = { rowNumber: row.rowNumber };
+  // Usually a comma inside an unquoted CSV value, which shifts the row's later values one column
+  // right. Listed first, because it explains the errors of the shifted cells after it.
+  for (const extra of row.beyondHeader ?? []) {
+    errors.push({ row: row.rowNumber, column: extra.column, value: extra.value, code: 'beyond_header', reason: `value in column ${extra.column}, to the right of the header's last column: put a value that contains a comma in double quotes, or add the column's heading` });
+  }
   for (const field of Object.keys(fieldSchemas) as RegistryField[]) {
     const value = row.values[field];
     const cell = { row: row.rowNumber, column: fieldHeadings[field], value: value ?? null };
@@ -118,10 +123,6 @@ function parseRow(row: RegistryRow, errors: RegistryImportError[]): ParsedRow {
     const result = fieldSchemas[field].safeParse(value);
     if (result.success) parsed[field] = result.data as string;
     else errors.push({ ...cell, ...schemaFailure(field), reason: result.error.issues.map((issue) => issue.message).join('; ') });
-  }
-  // Usually a comma inside an unquoted CSV value, which shifts the row's later values one column right.
-  for (const extra of row.beyondHeader ?? []) {
-    errors.push({ row: row.rowNumber, column: extra.column, value: extra.value, code: 'beyond_header', reason: `value in column ${extra.column}, to the right of the header's last column: put a value that contains a comma in double quotes, or add the column's heading` });
   }
   return parsed;
 }
