@@ -48,7 +48,8 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
   const status = fastifyError.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const code = fastifyCodes[fastifyError.code ?? ''] ?? 'GONGCHE_ERR_BAD_REQUEST';
-    return response(status, code, fastifyError.message ?? 'Bad request');
+    const hint = fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? ': send the body as JSON with the header Content-Type: application/json' : '';
+    return response(status, code, `${fastifyError.message ?? 'Bad request'}${hint}`);
   }
   return response(500, 'GONGCHE_ERR_INTERNAL', `Internal error (request ${requestId}); the server log has the details`);
 }

@@ -92,6 +92,13 @@ describe('log-in', () => {
     assert.equal(errorCode(await login('dave', 'Wrong-Pass-600')), 'GONGCHE_ERR_LOGIN_FAILED');
   });
 
+  test('log-in without content type names the header', async () => {
+    const response = await h.app.inject({ method: 'POST', url: '/api/auth/login', payload: '{"username":"admin","password":"x"}' });
+    assert.equal(response.statusCode, 415);
+    assert.equal(response.json().error.code, 'GONGCHE_ERR_UNSUPPORTED_MEDIA_TYPE');
+    assert.match(response.json().error.message, /Content-Type: application\/json/);
+  });
+
   test('missing password names the field', async () => {
     const response = await h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'x' } });
     assert.equal(response.statusCode, 400);
