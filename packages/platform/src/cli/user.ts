@@ -68,7 +68,8 @@ function printGenerated(username: string, password: string): void {
 
 
 function requireOption(value: string | undefined, flag: string, usage: string): string {
-  if (value === undefined || value === '') throw invalid(`Missing ${flag}\n\n${usage}`);
+  // One line, so the error code that the command runner appends stays on it.
+  if (value === undefined || value === '') throw invalid(`Missing ${flag}. ${usage.split('\n')[0]}`, flag);
   return value;
 }
 

@@ -101,4 +101,10 @@ describe('gongche user', () => {
     assert.equal(await runCli(['user', 'reset-password', '--username', 'nobody', '--data-dir', dataDir]), 1);
     assert.match(String(error.mock.calls.at(-1)?.arguments[0]), /User not found: nobody/);
   });
+
+  test('reset-password without username is one line', async (t) => {
+    const error = t.mock.method(console, 'error', () => {});
+    assert.equal(await runCli(['user', 'reset-password', '--data-dir', dataDir]), 1);
+    assert.equal(String(error.mock.calls.at(-1)?.arguments[0]), 'gongche user reset-password: Missing --username. Usage: gongche user reset-password --username U [--password P | --password-stdin] [--data-dir DIR] [GONGCHE_ERR_VALIDATION]');
+  });
 });
