@@ -4,7 +4,7 @@ import { AppError, invalid } from './errors.ts';
 
 /**
  * Reads a file that a user named on the command line. A missing file, a folder or an unreadable
- * file becomes an error that names the path and says what to check, instead of the system's code.
+ * file becomes an error with the path and what to check, in place of the system's error code.
  */
 export async function readInputFile(file: string): Promise<Buffer> {
   try {
@@ -29,8 +29,8 @@ export async function loadWorkbook(bytes: Buffer, source: string): Promise<Excel
   } catch (error) {
     // An .xlsx file is a ZIP archive; the library reports anything else by ZIP terms.
     const notZip = /central directory|zip/i.test((error as Error).message);
-    const why = notZip ? 'it is not an Excel .xlsx file (perhaps an older .xls, or a CSV file renamed)' : `it cannot be read (${(error as Error).message})`;
-    throw invalid(`${source} is not a readable .xlsx workbook: ${why}. Save it from Excel or WPS as "Excel 工作簿 (*.xlsx)", or as CSV`, source);
+    const cause = notZip ? 'it is not an Excel .xlsx file (perhaps an older .xls, or a CSV file renamed)' : `it cannot be read (${(error as Error).message})`;
+    throw invalid(`${source} is not a readable .xlsx workbook: ${cause}. Save it from Excel or WPS as "Excel 工作簿 (*.xlsx)", or as CSV`, source);
   }
   return workbook;
 }

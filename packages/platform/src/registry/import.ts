@@ -95,7 +95,7 @@ const fieldSchemas: Record<RegistryField, z.ZodType> = {
   iccid: terminalInput.shape.iccid.unwrap().unwrap(),
 };
 
-/** What a value that fails its column's schema is: too long for a text, outside a list, or malformed. */
+/** Returns the code of a value that fails its column's schema: too_long (with max), not_allowed (with allowed) or invalid_format. */
 function schemaFailure(field: RegistryField): Pick<RegistryImportError, 'code' | 'max' | 'allowed'> {
   if (field in maxLengths) return { code: 'too_long', max: maxLengths[field as keyof typeof maxLengths] };
   const allowed = allowedValues[field];

@@ -13,9 +13,9 @@ const bin = fileURLToPath(new URL('../../bin/gongche.mjs', import.meta.url));
 async function serveOnTakenPort(portKind: 'jt808' | 'http'): Promise<{ code: number | null; stderr: string }> {
   const holder = net.createServer();
   await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-  const taken = (holder.address() as net.AddressInfo).port;
+  const takenPort = (holder.address() as net.AddressInfo).port;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongche-port-'));
-  const ports = portKind === 'jt808' ? ['--jt808-port', String(taken), '--http-port', '0'] : ['--jt808-port', '0', '--http-port', String(taken)];
+  const ports = portKind === 'jt808' ? ['--jt808-port', String(takenPort), '--http-port', '0'] : ['--jt808-port', '0', '--http-port', String(takenPort)];
   const child = spawn(process.execPath, [bin, 'serve', '--data-dir', dir, '--jt808-host', '127.0.0.1', ...ports], { env: { ...process.env, GONGCHE_LOG_LEVEL: 'warn' } });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));

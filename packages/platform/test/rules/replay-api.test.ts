@@ -221,15 +221,15 @@ test('invalid replay requests rejected', async () => {
 });
 
 test('storing replay waits for command lock', async () => {
-  const held = acquireReplayLock(h.platform.store, 'command-line replay (pid 4242 on test)', createLogger({ level: 'silent' }));
+  const otherLock = acquireReplayLock(h.platform.store, 'command-line replay (pid 4242 on test)', createLogger({ level: 'silent' }));
   try {
-    const refused = await h.request('POST', '/api/rules/replays', admin, { from: day, to: day });
-    assert.equal(refused.status, 409);
-    assert.equal(refused.json.error.code, 'GONGCHE_ERR_REPLAY_RUNNING');
-    assert.equal(refused.json.error.value, 'command-line replay (pid 4242 on test)');
+    const rejected = await h.request('POST', '/api/rules/replays', admin, { from: day, to: day });
+    assert.equal(rejected.status, 409);
+    assert.equal(rejected.json.error.code, 'GONGCHE_ERR_REPLAY_RUNNING');
+    assert.equal(rejected.json.error.value, 'command-line replay (pid 4242 on test)');
     await finished(await startReplay({ from: day, to: day, dryRun: true }));
   } finally {
-    held.release();
+    otherLock.release();
   }
   const stored = await finished(await startReplay({ from: day, to: day }));
   assert.equal(stored.state, 'done', JSON.stringify(stored.error));

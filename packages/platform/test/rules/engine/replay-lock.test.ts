@@ -26,15 +26,15 @@ function rejection(work: () => unknown): { code: string; value: unknown; message
   } catch (error) {
     return error as { code: string; value: unknown; message: string };
   }
-  assert.fail('expected the lock to be refused');
+  assert.fail('expected the lock to be rejected');
 }
 
 test('second lock names the holder', () => {
   const first = acquireReplayLock(store, 'console replay #1 by admin', logger);
-  const refused = rejection(() => acquireReplayLock(store, 'command-line replay', logger));
-  assert.equal(refused.code, 'GONGCHE_ERR_REPLAY_RUNNING');
-  assert.equal(refused.value, 'console replay #1 by admin');
-  assert.match(refused.message, /Wait until it is done/);
+  const rejected = rejection(() => acquireReplayLock(store, 'command-line replay', logger));
+  assert.equal(rejected.code, 'GONGCHE_ERR_REPLAY_RUNNING');
+  assert.equal(rejected.value, 'console replay #1 by admin');
+  assert.match(rejected.message, /Wait until it is done/);
 
   first.release();
   const second = acquireReplayLock(store, 'command-line replay', logger);

@@ -106,17 +106,17 @@ test('replay rejects bad arguments', async (t) => {
 });
 
 test('command waits for console lock', async (t) => {
-  const held = acquireReplayLock(h.platform.store, 'console replay #7 by admin (2026-03-06 to 2026-03-06)', createLogger({ level: 'silent' }));
+  const otherLock = acquireReplayLock(h.platform.store, 'console replay #7 by admin (2026-03-06 to 2026-03-06)', createLogger({ level: 'silent' }));
   try {
-    const refused = await cli(t, '--from', '2026-03-06', '--to', '2026-03-06');
-    assert.equal(refused.code, 1);
-    assert.match(refused.err, /A storing rules replay is running already: console replay #7 by admin/);
-    assert.match(refused.err, /GONGCHE_ERR_REPLAY_RUNNING/);
+    const rejected = await cli(t, '--from', '2026-03-06', '--to', '2026-03-06');
+    assert.equal(rejected.code, 1);
+    assert.match(rejected.err, /A storing rules replay is running already: console replay #7 by admin/);
+    assert.match(rejected.err, /GONGCHE_ERR_REPLAY_RUNNING/);
 
     const dry = await cli(t, '--from', '2026-03-06', '--to', '2026-03-06', '--dry-run');
     assert.equal(dry.code, 0, 'a dry run stores nothing, so it needs no lock');
   } finally {
-    held.release();
+    otherLock.release();
   }
   const stored = await cli(t, '--from', '2026-03-06', '--to', '2026-03-06');
   assert.equal(stored.code, 0, stored.err);
